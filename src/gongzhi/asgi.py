@@ -1,0 +1,12 @@
+"""ASGI entry point; refuses to start with an unsafe production configuration."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
+
+from gongzhi.startup import check_safe_to_serve  # noqa: E402
+
+check_safe_to_serve()
+application = get_asgi_application()

@@ -1,0 +1,54 @@
+"""Core forms: the audit-log filter."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.accounts.models import User
+from gongzhi.areas.models import Area
+
+from .strings import CleanCharField
+
+
+class AreaCodeField(forms.CharField):
+    """An area given by its GB/T 2260 or statistical code (what staff know), resolved to the Area."""
+
+    default_error_messages = {"unknown": _("No area has this code.")}
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        area = (
+            Area.objects.filter(gb2260=value).first()
+            if len(value) == 6
+            else Area.objects.filter(stat_code=value).first()
+        )
+        if area is None:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
+        return area
+
+
+class AuditFilterForm(forms.Form):
+    area = AreaCodeField(label=_("Area code"), required=False, max_length=12)
+    actor = forms.ModelChoiceField(
+        label=_("Actor"),
+        queryset=User.objects.none(),
+        required=False,
+        to_field_name="username",
+        widget=forms.TextInput,
+        error_messages={"invalid_choice": _("No user has this username.")},
+    )
+    object_type = CleanCharField(label=_("Object type"), required=False, max_length=64)
+    object_id = CleanCharField(label=_("Object id"), required=False, max_length=64)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = User.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data

@@ -1,0 +1,10 @@
+"""Demo app: demo data sets and the city-scale generator."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemoConfig(AppConfig):
+    name = "gongzhi.demo"
+    label = "demo"
+    verbose_name = _("Demo")

@@ -1,0 +1,10 @@
+"""People app: persons, households and dwellings."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "gongzhi.people"
+    label = "people"
+    verbose_name = _("People")
