@@ -168,3 +168,24 @@ def client_for(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """The calendar keeps its table in memory per process; a test's rollback must not leak into the next."""
+    from gongzhi.core import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called directly by a test speaks English (message assertions stay stable whatever the
+    catalog holds); pages still render in the language each request asks for (zh-hans by default)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -19,6 +19,11 @@ def main(argv=None):
             "  gongzhi sweep                              periodic jobs (deadlines, reminders, rollups)\n"
             "  gongzhi rotate-keys                        re-encrypt personal data with the newest key\n"
             "  gongzhi import KIND FILE [--dry-run]       import a file\n"
+            "  gongzhi report orgs --area CODE (--year Y | --as-of D) [--compare-to D]\n"
+            "                 --format json|pdf|xlsx [--out FILE]   the social-organization report\n"
+            "  gongzhi open311-key create --name NAME    a new Open311 API key\n"
+            "  gongzhi backup [--output FILE]            back up the database\n"
+            "  gongzhi restore FILE [--into URL] --yes   restore a backup\n"
             "  gongzhi manage COMMAND ...                 any Django management command\n"
         )
         return 0

@@ -48,6 +48,13 @@ INSTALLED_APPS = [
     "gongzhi.areas",
     "gongzhi.people",
     "gongzhi.notices",
+    "gongzhi.orgs",
+    "gongzhi.councils",
+    "gongzhi.cases",
+    "gongzhi.volunteers",
+    "gongzhi.matching",
+    "gongzhi.party",
+    "gongzhi.reports",
     "gongzhi.demo",
 ]
 
@@ -82,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongzhi.core.context_processors.shell",
+                "gongzhi.notices.context_processors.notices",
             ],
         },
     },
@@ -89,6 +97,8 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "gongzhi.sqlite3"
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
@@ -109,6 +119,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # Report reads (dashboards, reports, exports) go to the replica: see gongzhi.core.replica.
+    DATABASE_ROUTERS = ["gongzhi.core.db_router.ReplicaRouter"]
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -198,6 +210,16 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL or Non
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+if env_bool("GONGZHI_BEAT", False):
+    # `celery -A gongzhi beat` runs `gongzhi sweep` as a task; a tick not picked up in time expires.
+    _sweep_every = int(os.environ.get("GONGZHI_SWEEP_SECONDS", "300"))
+    CELERY_BEAT_SCHEDULE = {
+        "gongzhi-sweep": {
+            "task": "gongzhi.core.sweep",
+            "schedule": float(_sweep_every),
+            "options": {"expires": float(_sweep_every)},
+        }
+    }
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -219,8 +241,20 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's own loggers go through the same masking handler (not its unfiltered defaults).
+    "loggers": {
+        "django": {
+            "handlers": ["console"],
+            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Gongzhi ------------------------------------------------------------------------------------
+# Absolute links in e-mails and robot messages (site-relative without it).
+GONGZHI_BASE_URL = os.environ.get("GONGZHI_BASE_URL", "").rstrip("/")
 GONGZHI_PAGE_SIZE = 50
 GONGZHI_SITE_NAME = _("Gongzhi")

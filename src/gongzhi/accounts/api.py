@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from gongzhi.core import policy
@@ -12,6 +14,7 @@ from gongzhi.core.strings import CleanStr
 
 from . import actions
 from .models import ApiToken, RoleAssignment, User
+from .queries import assignments_in_scope
 from .roles import Role, ScopeKind
 
 router = Router(tags=["accounts"])
@@ -24,12 +27,14 @@ class GrantOut(Schema):
     scope_id: int
     scope_label: str
     area_id: int | None = None
+    valid_until: datetime | None = None
 
 
 class MeOut(Schema):
     id: int
     username: str
     display_name: str
+    email: str
     language: str
     roles: list[GrantOut]
 
@@ -42,6 +47,7 @@ def me(request):
         "id": user.pk,
         "username": user.username,
         "display_name": user.display_name,
+        "email": user.email,
         "language": user.language,
         "roles": list(rows),
     }
@@ -66,27 +72,28 @@ class TokenCreatedOut(TokenOut):
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS})
 def list_tokens(request):
-    return list(ApiToken.objects.filter(user=request.user)[:100])
+    return list(ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")[:100])
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **ERRORS})
 def create_token(request, payload: TokenIn):
     token, secret = actions.create_api_token(actor=request.user, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": secret}
+    return 201, {**TokenOut.model_validate(token, from_attributes=True).model_dump(), "token": secret}
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS})
-def revoke_token(request, token_id: int):
+def revoke_token(request, token_id: int = Path(..., ge=1, le=2**62)):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     actions.revoke_api_token(actor=request.user, token=token)
     return 204, None
 
 
 class AssignmentIn(Schema):
-    username: CleanStr = Field(..., max_length=150)
+    username: CleanStr = Field(..., min_length=1, max_length=150)
     role: Role
     scope_kind: ScopeKind = ScopeKind.AREA
-    scope_id: int = Field(..., ge=1, le=2**62)
+    scope_id: int = Field(..., ge=1, le=2**62, description="The area's id, or the body's id.")
+    valid_until: datetime | None = None
 
 
 class AssignmentOut(GrantOut):
@@ -100,39 +107,34 @@ class AssignmentOut(GrantOut):
 
 
 @router.get("/role-assignments", response={200: PageOut[AssignmentOut], **ERRORS})
-def list_assignments(request, params: PageParams = PageParams()):  # noqa: B008
-    paths = policy.area_paths(request.user, actions.MANAGE_ROLES)
-    qs = RoleAssignment.objects.active().select_related("user", "area")
-    if paths is not None:
-        from gongzhi.areas.models import subtree_q
-
-        q = None
-        for p in paths:
-            q = subtree_q("area__path", p) if q is None else q | subtree_q("area__path", p)
-        qs = qs.filter(q) if q is not None else qs.none()
-    return paginate(qs, params, ordering=("-id",), name="role-assignments")
+def list_assignments(request, params: Query[PageParams]):
+    policy.require(request.user, actions.MANAGE_ROLES)
+    return paginate(
+        assignments_in_scope(request.user), params, ordering=("-granted_at",), name="role-assignments"
+    )
 
 
 @router.post("/role-assignments", response={201: AssignmentOut, **ERRORS})
 def grant(request, payload: AssignmentIn):
+    # Refuse those who may grant nothing before saying anything about users or scopes.
+    policy.require(request.user, actions.MANAGE_ROLES)
     user = User.objects.filter(username=payload.username).first()
     if user is None:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
-        raise ValidationError({"username": [_("No such user.")]})
+        raise ValidationError({"username": [_("No user has this username.")]})
     assignment = actions.grant_role(
         actor=request.user,
         user=user,
         role=payload.role,
         scope_kind=payload.scope_kind,
         scope_id=payload.scope_id,
+        valid_until=payload.valid_until,
     )
     return 201, assignment
 
 
 @router.delete("/role-assignments/{assignment_id}", response={204: None, **ERRORS})
-def revoke(request, assignment_id: int):
+def revoke(request, assignment_id: int = Path(..., ge=1, le=2**62)):
+    policy.require(request.user, actions.MANAGE_ROLES)
     assignment = get_object_or_404(RoleAssignment.objects.active(), pk=assignment_id)
     actions.revoke_role(actor=request.user, assignment=assignment)
     return 204, None

@@ -31,13 +31,15 @@ class GrantRoleForm(forms.Form):
     area = AreaCodeField(
         label=_("Area code"),
         required=False,
-        max_length=12,
+        # No max_length: its validator would run on the resolved Area (core.forms.AreaCodeField).
+        widget=forms.TextInput(attrs={"maxlength": 12}),
         help_text=_("For area scopes: the area's GB/T 2260 or statistical code."),
     )
     scope_id = forms.IntegerField(
         label=_("Body id"),
         required=False,
         min_value=1,
+        max_value=2**62,
         help_text=_(
             "For body scopes: the id of the organization, unit, party organization, department or council."
         ),

@@ -39,6 +39,15 @@ GB2260_KINDS = {K.CITY, K.DISTRICT}
 STAT_CODE_KINDS = {K.STREET, K.TOWN, K.COMMUNITY, K.RESIDENTS_COMMITTEE, K.VILLAGE_COMMITTEE}
 COMMITTEE_KINDS = {K.RESIDENTS_COMMITTEE, K.VILLAGE_COMMITTEE}
 STREET_KINDS = {K.STREET, K.TOWN}
+# The ancestor-id column an area of each kind fills, for its descendants and for rows placed in it.
+LEVEL_FIELD = {
+    K.DISTRICT: "district_id",
+    K.STREET: "street_id",
+    K.TOWN: "street_id",
+    K.COMMUNITY: "community_id",
+    K.RESIDENTS_COMMITTEE: "committee_id",
+    K.VILLAGE_COMMITTEE: "committee_id",
+}
 
 
 class AreaQuerySet(models.QuerySet):
@@ -142,12 +151,25 @@ class Area(models.Model):
         return other.path.startswith(self.path)
 
     def ancestor_ids(self) -> dict:
+        """The ids of the district, street/town, community and committee ABOVE this area."""
         return {
             "district_id": self.district_id,
             "street_id": self.street_id,
             "community_id": self.community_id,
             "committee_id": self.committee_id,
         }
+
+    def scope_ids(self) -> dict:
+        """What a row placed IN this area copies: the ancestor ids plus this area's own at its level.
+
+        The convention for large tables: a case in a committee has committee_id = that committee,
+        street_id = its street/town, and so on; a case at street level has committee_id None.
+        """
+        ids = self.ancestor_ids()
+        level = LEVEL_FIELD.get(self.kind)
+        if level:
+            ids[level] = self.pk
+        return ids
 
 
 class AreaFacts(models.Model):
@@ -209,3 +231,8 @@ class AreaChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.effective_on}"
+
+    @property
+    def audit_area(self):
+        first = self.sources.order_by("path").first() if self.pk else None
+        return first

@@ -8,4 +8,4 @@ from . import navigation
 def shell(request):
     user = getattr(request, "user", None)
     nav = navigation.for_user(user, request.path) if user is not None and user.is_authenticated else []
-    return {"nav_items": nav, "site_name": settings.GONGZHI_SITE_NAME}
+    return {"nav_items": nav, "nav_menus": navigation.grouped(nav), "site_name": settings.GONGZHI_SITE_NAME}

@@ -12,12 +12,21 @@ from .strings import CleanCharField
 class AreaCodeField(forms.CharField):
     """An area given by its GB/T 2260 or statistical code (what staff know), resolved to the Area."""
 
-    default_error_messages = {"unknown": _("No area has this code.")}
+    default_error_messages = {
+        "unknown": _("No area has this code."),
+        "malformed": _("An area code has 6 or 12 digits."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("max_length", None)  # the length is checked on the code, not on the resolved Area
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         value = super().to_python(value).strip()
         if not value:
             return None
+        if not (value.isascii() and value.isdigit() and len(value) in (6, 12)):
+            raise forms.ValidationError(self.error_messages["malformed"], code="malformed")
         area = (
             Area.objects.filter(gb2260=value).first()
             if len(value) == 6

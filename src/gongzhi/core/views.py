@@ -1,5 +1,6 @@
 """Core pages: the role home page with the to-do inbox, and the audit log."""
 
+import json
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.accounts.roles import GRANTABLE
 
-from . import policy, workitems
+from . import audit, policy, workitems
 from .forms import AuditFilterForm
 from .paging import InvalidCursor, KeysetPaginator
 from .queries import audit_events_for
@@ -62,6 +63,10 @@ def audit_log(request):
         except InvalidCursor:
             messages.error(request, _("The page link is not valid; showing the first page."))
             page = KeysetPaginator(qs, ("-created_at",), page_size=50, name="audit").page(None)
+    if page is not None:
+        for event in page.items:
+            event.verb_label = audit.VERBS.get(event.verb, event.verb)
+            event.details_json = json.dumps(event.details, ensure_ascii=False, sort_keys=True)
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(request, "core/audit.html", {"form": form, "page": page, "query": query.urlencode()})

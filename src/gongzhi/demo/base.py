@@ -3,6 +3,7 @@
 Idempotent: a second run changes nothing. Everything it creates is flagged `is_demo`.
 """
 
+import importlib
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from gongzhi.accounts.models import Department, RoleAssignment, User
 from gongzhi.accounts.roles import Role, ScopeKind
 from gongzhi.areas.actions import build_area
 from gongzhi.areas.models import Area, AreaFacts, AreaKind
+from gongzhi.core.calendar_actions import seed_calendar
 
 from . import divisions
 
@@ -176,6 +178,7 @@ def demo_users(areas: dict, departments: dict) -> list[tuple]:
             fangsong_committee,
         ),
         (Role.PARTY_MEMBER, "fangsong_member", "在职党员（演示）", ScopeKind.AREA, fangsong_committee),
+        (Role.PARTY_MEMBER, "fangsong_parttime", "兼职党工委委员（演示）", ScopeKind.AREA, areas["fangsong"]),
         (Role.UNIT_LIAISON, "unit_liaison", "驻区单位联络员（演示）", None, None),
         (Role.ORG_STAFF, "org_staff", "社会组织工作人员（演示）", None, None),
         (
@@ -206,8 +209,28 @@ def load_users(areas, departments) -> list[tuple]:
     return rows
 
 
+# The domain demos, in dependency order: each module's load(areas) is idempotent.
+DOMAIN_DEMOS = (
+    "people",  # persons, households, dwellings
+    "orgs",  # registry, teams, units, inspections
+    "programs",  # incubation, venture calls, contracts
+    "councils",  # bodies, seats, meetings
+    "councils_outcomes",  # votes, resolutions, agreements, proposals
+    "cases",  # categories, routing rules, cases
+    "cases_field",  # visits, patrols, a campaign
+    "volunteers",  # teams, hours, neighbourhood points, the volunteer base, brands
+    "matching",  # resources, needs, projects
+    "bulletins",  # notices, a survey, suggestions
+    "party",  # party organizations, members, dual reporting
+)
+
+
 @transaction.atomic
 def load() -> list[tuple]:
+    seed_calendar(actor=None)  # official holidays first: deadlines in the demo need them
     areas = load_areas()
     departments = load_departments(areas)
-    return load_users(areas, departments)
+    rows = load_users(areas, departments)
+    for name in DOMAIN_DEMOS:
+        importlib.import_module(f"gongzhi.demo.{name}").load(areas)
+    return rows

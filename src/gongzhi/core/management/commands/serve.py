@@ -18,6 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, **options):
         check_safe_to_serve()
+        from django.conf import settings
+
+        # WhiteNoise expects STATIC_ROOT to exist even when it serves through the finders.
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         argv = [
             sys.executable,
             "-m",

@@ -3,9 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.areas.models import Area
-from gongzhi.demo import base
+from gongzhi.demo import base, golden
 
-DATASETS = {}
+DATASETS = {golden.NAME: golden.load}
 
 
 class Command(BaseCommand):

@@ -1,0 +1,490 @@
+"""Case KPIs (三率 and more) kept in rollups: volume, response, on-time, resolution, satisfaction, time.
+
+Formulas (shared/GLOSSARY.md "Rates"), each a rollup figure of (numerator, denominator) per area and
+month, counted where the case is, in the month the fact happened:
+
+- ``recv``   volume: cases received (numerator); also by channel (``.ch.<channel>``).
+- ``resp``   response rate: dispatches (denominator) and acceptances within the acceptance limit
+             (numerator, in the month of the dispatch they answer).
+- ``ontime`` on-time resolution rate: cases that fell due — resolved, or marked overdue first —
+             (denominator) and those resolved by their deadline (numerator).
+- ``res``    resolution rate: resolutions (denominator), those with the problem solved (numerator).
+- ``sat``    satisfaction rate: satisfaction answers (denominator), satisfied + basically (numerator).
+- ``htime``  average handling time: working days from receipt to resolution (numerator) per
+             resolution (denominator).
+- ``ret`` / ``reop``  returns (退单) and reopenings (重办), counted in the numerator.
+
+Every figure also exists per category (``<fig>.c.<code>``) and per lead handler (``<fig>.h.d<id>``
+for a department, ``<fig>.h.a<id>`` for an area office). The facts come from the case timeline
+(CaseEvent rows): one pure walk (`facts`) serves both the subscribers, which add the facts of the
+event just published, and the rebuild, which walks every timeline — so both agree by construction.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.accounts.roles import Role
+from gongzhi.areas.models import Area
+from gongzhi.core import calendar, events, policy, rollups
+from gongzhi.core.models import Rollup, RollupDelta
+
+from .models import Case, CaseAssignment, CaseCategory, CaseEvent
+
+VIEW = policy.register(
+    "cases.kpis.view",
+    [Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_WORKER, Role.COMMITTEE_WORKER],
+)
+
+PREFIX = "cases."
+METRICS = ("recv", "resp", "ontime", "res", "sat", "htime", "ret", "reop")
+METRIC_LABELS = {
+    "recv": _("cases received"),
+    "resp": _("response rate"),
+    "ontime": _("on-time resolution rate"),
+    "res": _("resolution rate"),
+    "sat": _("satisfaction rate"),
+    "htime": _("average handling time (working days)"),
+    "ret": _("returns"),
+    "reop": _("reopenings"),
+}
+RATES = ("resp", "ontime", "res", "sat")
+DISPATCH_ACTIONS = {"dispatch", "redispatch", "reassign"}
+# Published event name (any tense Cases A uses) → the timeline actions it announces.
+EVENT_ACTIONS = {
+    "received": {"received"},
+    "dispatched": DISPATCH_ACTIONS,
+    "dispatch": DISPATCH_ACTIONS,
+    "redispatch": DISPATCH_ACTIONS,
+    "reassign": DISPATCH_ACTIONS,
+    "reassigned": DISPATCH_ACTIONS,
+    "accept": {"accept"},
+    "accepted": {"accept"},
+    "resolve": {"resolve"},
+    "resolved": {"resolve"},
+    "follow_up": {"follow_up"},
+    "followed_up": {"follow_up"},
+    "return": {"return"},
+    "returned": {"return"},
+    "reopen": {"reopen"},
+    "reopened": {"reopen"},
+    "overdue": {"overdue"},
+}
+KPI_ACTIONS = set().union(*EVENT_ACTIONS.values())
+SATISFIED = {"satisfied", "basically"}
+
+
+# --- the pure walk ------------------------------------------------------------------------------------
+@dataclass
+class _Walk:
+    dispatch_at: dt.datetime | None = None
+    accept_due: dt.datetime | None = None
+    due: dt.datetime | None = None
+    overdue_counted: bool = False
+    seen: dict = field(default_factory=dict)
+
+
+def _moment(value) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and value:
+        return parse_datetime(value)
+    return None
+
+
+def facts(case: Case, timeline: list[CaseEvent]):
+    """Yield (event, metric, moment, numerator, denominator) for the case's timeline, in order.
+
+    `timeline` is the case's events ordered by time. Values missing from an event's data fall back
+    to the case's stored fields when the event is the case's latest of its kind.
+    """
+    walk = _Walk()
+    last_of = {}
+    for ev in timeline:
+        last_of[ev.action] = ev.pk
+    for ev in timeline:
+        action, data, at = ev.action, ev.data or {}, ev.at
+        latest = last_of.get(action) == ev.pk
+        if action == "received":
+            yield ev, "recv", at, 1, 0
+        elif action in DISPATCH_ACTIONS:
+            walk.dispatch_at = at
+            walk.accept_due = _moment(data.get("accept_due_at")) or (case.accept_due_at if latest else None)
+            walk.due = _moment(data.get("due_at")) or walk.due or case.due_at
+            yield ev, "resp", at, 0, 1
+        elif action == "accept":
+            in_time = data.get("in_time")
+            if in_time is None:
+                due = walk.accept_due or (case.accept_due_at if latest else None)
+                in_time = due is not None and at <= due
+            yield ev, "resp", walk.dispatch_at or at, 1 if in_time else 0, 0
+        elif action == "overdue":
+            if not walk.overdue_counted:
+                walk.overdue_counted = True
+                yield ev, "ontime", at, 0, 1
+        elif action == "resolve":
+            solved = data.get("solved", case.solved if latest else None)
+            yield ev, "res", at, 1 if solved else 0, 1
+            on_time = data.get("on_time")
+            if on_time is None:
+                due = _moment(data.get("due_at")) or walk.due or case.due_at
+                on_time = due is not None and at <= due
+            if not walk.overdue_counted:
+                yield ev, "ontime", at, 1 if on_time else 0, 1
+            yield ev, "htime", at, max(calendar.working_days_between(case.received_at, at), 0), 1
+        elif action == "follow_up":
+            satisfaction = data.get("satisfaction") or (case.satisfaction if latest else "")
+            if satisfaction:
+                yield ev, "sat", at, 1 if satisfaction in SATISFIED else 0, 1
+        elif action == "return":
+            yield ev, "ret", at, 1, 0
+        elif action == "reopen":
+            walk.overdue_counted = False
+            yield ev, "reop", at, 1, 0
+        elif action == "extend":
+            walk.due = _moment(data.get("due_at")) or _moment(data.get("new_due_at")) or walk.due
+
+
+def _key_of(row: dict) -> str | None:
+    if row["handler_kind"] == "department" and row["handler_department_id"]:
+        return f"d{row['handler_department_id']}"
+    return f"a{row['handler_area_id']}" if row["handler_area_id"] else None
+
+
+LEAD_FIELDS = ("case_id", "handler_kind", "handler_department_id", "handler_area_id")
+
+
+def _lead_key(case: Case) -> str | None:
+    """The case's most recent lead handler (returned and withdrawn leads included: a returned case
+    still counts for the handler who returned it). A rebuild attributes a reassigned case's earlier
+    facts to its latest lead too, so both paths agree."""
+    row = CaseAssignment.objects.filter(case=case, role="lead").order_by("-id").values(*LEAD_FIELDS).first()
+    return _key_of(row) if row else None
+
+
+def figure_names(metric: str, case: Case, lead: str | None) -> list[str]:
+    names = [f"{PREFIX}{metric}", f"{PREFIX}{metric}.c.{case.category.code}"]
+    if lead:
+        names.append(f"{PREFIX}{metric}.h.{lead}")
+    if metric == "recv":
+        names.append(f"{PREFIX}recv.ch.{case.channel}")
+    return names
+
+
+def _cells(case: Case, rows, lead) -> dict:
+    out: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for _ev, metric, moment, num, den in rows:
+        period = rollups.period_of(moment)
+        for name in figure_names(metric, case, lead):
+            cell = out[(case.area_id, name, period)]
+            cell[0] += Decimal(num)
+            cell[1] += Decimal(den)
+    return out
+
+
+# --- incremental: subscribers ------------------------------------------------------------------------
+def count_event(name: str, payload: dict) -> int:
+    """Add the rollup deltas of the timeline event just announced; returns the deltas written."""
+    actions = EVENT_ACTIONS.get(name)
+    case = Case.objects.select_related("category").filter(pk=payload.get("case_id")).first()
+    if not actions or case is None:
+        return 0
+    timeline = list(CaseEvent.objects.filter(case=case).order_by("at", "id"))
+    at = _moment(payload.get("at"))
+    candidates = [
+        ev
+        for ev in timeline
+        if ev.action in actions and (at is None or ev.at <= at + dt.timedelta(seconds=1))
+    ]
+    if not candidates:
+        return 0
+    target = candidates[-1]
+    rows = [row for row in facts(case, timeline) if row[0].pk == target.pk]
+    written = 0
+    for (area_id, figure, period), (num, den) in _cells(case, rows, _lead_key(case)).items():
+        if num or den:
+            rollups.add_delta(area_id, figure, period, num, den)
+            written += 1
+    return written
+
+
+def _subscriber(name):
+    def handle(event):
+        count_event(name, event.payload)
+
+    handle.__qualname__ = f"kpis.on_{name}"
+    return handle
+
+
+for _name in EVENT_ACTIONS:
+    events.subscribe(f"case.{_name}")(_subscriber(_name))
+
+
+# --- rebuild: recompute from the timelines ----------------------------------------------------------
+def compute_all() -> dict[str, dict]:
+    """figure → {(area_id, period): (num, den)} over every case's timeline (per area, not subtree)."""
+    result: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [Decimal(0), Decimal(0)]))
+    leads = {}
+    for row in CaseAssignment.objects.filter(role="lead").order_by("id").values(*LEAD_FIELDS):
+        leads[row["case_id"]] = _key_of(row)  # the last one wins: the most recent lead
+    cases = Case.objects.select_related("category").order_by("id")
+    for case in cases.iterator(chunk_size=500):
+        timeline = list(
+            CaseEvent.objects.filter(case=case, action__in=KPI_ACTIONS | {"extend"}).order_by("at", "id")
+        )
+        for (area_id, figure, period), (num, den) in _cells(
+            case, facts(case, timeline), leads.get(case.pk)
+        ).items():
+            cell = result[figure][(area_id, period)]
+            cell[0] += num
+            cell[1] += den
+    return {f: {k: (v[0], v[1]) for k, v in cells.items()} for f, cells in result.items()}
+
+
+_memo: dict = {}
+
+
+def _compute_cached() -> dict:
+    """compute_all() once per state of the tables (a rebuild asks for each metric in turn)."""
+    token = hash(
+        (
+            tuple(CaseEvent.objects.order_by("id").values_list("id", "case_id", "action", "at")),
+            tuple(
+                Case.objects.order_by("id").values_list(
+                    "id", "area_id", "category_id", "solved", "satisfaction"
+                )
+            ),
+        )
+    )
+    if _memo.get("token") != token:
+        _memo.update(token=token, value=compute_all())
+    return _memo["value"]
+
+
+def _recompute(metric: str):
+    def recompute():
+        computed = _compute_cached()
+        base = f"{PREFIX}{metric}"
+        dims = sorted(f for f in computed if f.startswith(base + "."))
+        # Dimension figures (per category, handler, channel) are rebuilt with their base figure.
+        Rollup.objects.filter(figure__startswith=base + ".").exclude(figure__in=dims).delete()
+        RollupDelta.objects.filter(figure__startswith=base + ".").exclude(figure__in=dims).delete()
+        for name in dims:
+            rollups.register_figure(name, lambda name=name: computed[name])
+            try:
+                rollups.rebuild(name)
+            finally:
+                rollups.unregister_figure(name)
+        return computed.get(base, {})
+
+    return recompute
+
+
+for _metric in METRICS:
+    rollups.register_figure(f"{PREFIX}{_metric}", _recompute(_metric))
+
+
+# --- reading ----------------------------------------------------------------------------------------
+def _months(period_from: str, period_to: str) -> list[str]:
+    y, m = int(period_from[:4]), int(period_from[5:])
+    out = []
+    while f"{y:04d}-{m:02d}" <= period_to and len(out) < 240:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _cells_for(area_ids, period_from, period_to, *, figures=None, include_pending=True):
+    """{(area_id, figure, period): [num, den]} from folded rollups (plus pending deltas when asked)."""
+    out: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    qs = Rollup.objects.filter(area_id__in=area_ids, period__gte=period_from, period__lte=period_to)
+    qs = qs.filter(figure__in=figures) if figures else qs.filter(figure__startswith=PREFIX)
+    for row in qs.values("area_id", "figure", "period").annotate(n=Sum("numerator"), d=Sum("denominator")):
+        cell = out[(row["area_id"], row["figure"], row["period"])]
+        cell[0] += row["n"] or 0
+        cell[1] += row["d"] or 0
+    if include_pending:
+        # Deltas not folded yet: the small pending table, through each area's subtree.
+        for area in Area.objects.filter(pk__in=area_ids):
+            pending = RollupDelta.objects.filter(
+                area_id__in=Area.objects.subtree(area).values("id"),
+                period__gte=period_from,
+                period__lte=period_to,
+            )
+            pending = (
+                pending.filter(figure__in=figures) if figures else pending.filter(figure__startswith=PREFIX)
+            )
+            for row in pending.values("figure", "period").annotate(n=Sum("numerator"), d=Sum("denominator")):
+                cell = out[(area.pk, row["figure"], row["period"])]
+                cell[0] += row["n"] or 0
+                cell[1] += row["d"] or 0
+    return out
+
+
+def _value(metric: str, num, den):
+    if metric in RATES:
+        return rollups.rate(num, den)
+    if metric == "htime":
+        return (Decimal(num) / Decimal(den)).quantize(Decimal("0.1")) if den else None
+    return int(num)
+
+
+def _display(metric: str, num, den) -> str:
+    value = _value(metric, num, den)
+    if value is None:
+        return "—"
+    return f"{value}%" if metric in RATES else str(value)
+
+
+def _row(sums: dict) -> dict:
+    """metric → {num, den, value, display} for one group."""
+    row = {}
+    for metric in METRICS:
+        num, den = sums.get(metric, (Decimal(0), Decimal(0)))
+        row[metric] = {
+            "numerator": num,
+            "denominator": den,
+            "value": _value(metric, num, den),
+            "display": _display(metric, num, den),
+        }
+    return row
+
+
+def report(area: Area, period_from: str, period_to: str, *, include_pending: bool = True) -> dict:
+    """Every KPI of the area's subtree for the months from..to: totals, by month, category, channel,
+    handler and child area. Served from rollups (a few index ranges), never from the case table."""
+    period_from, period_to = rollups._check_period(period_from), rollups._check_period(period_to)
+    cells = _cells_for([area.pk], period_from, period_to, include_pending=include_pending)
+    total: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    monthly: dict = defaultdict(lambda: defaultdict(lambda: [Decimal(0), Decimal(0)]))
+    groups: dict = {"c": defaultdict(dict), "h": defaultdict(dict), "ch": defaultdict(dict)}
+    for (_a, figure, period), (num, den) in cells.items():
+        parts = figure[len(PREFIX) :].split(".", 2)
+        metric = parts[0]
+        if len(parts) == 1:
+            total[metric][0] += num
+            total[metric][1] += den
+            monthly[period][metric][0] += num
+            monthly[period][metric][1] += den
+        elif len(parts) == 3 and parts[1] in groups:
+            prev = groups[parts[1]][parts[2]].get(metric, (Decimal(0), Decimal(0)))
+            groups[parts[1]][parts[2]][metric] = (prev[0] + num, prev[1] + den)
+    categories = {c.code: c.name for c in CaseCategory.objects.filter(code__in=list(groups["c"]))}
+    dept_ids = [int(k[1:]) for k in groups["h"] if k.startswith("d") and k[1:].isdigit()]
+    area_ids = [int(k[1:]) for k in groups["h"] if k.startswith("a") and k[1:].isdigit()]
+    from gongzhi.accounts.models import Department
+
+    handler_names = {f"d{d.pk}": d.name for d in Department.objects.filter(pk__in=dept_ids)}
+    handler_names |= {f"a{a.pk}": a.name for a in Area.objects.filter(pk__in=area_ids)}
+    from .models.cases import Channel
+
+    children = list(area.children.filter(abolished_on__isnull=True).order_by("path")[:100])
+    child_cells = _cells_for(
+        [c.pk for c in children],
+        period_from,
+        period_to,
+        figures=[f"{PREFIX}{m}" for m in METRICS],
+        include_pending=include_pending,
+    )
+    by_child: dict = defaultdict(dict)
+    for (area_id, figure, _p), (num, den) in child_cells.items():
+        metric = figure[len(PREFIX) :]
+        prev = by_child[area_id].get(metric, (Decimal(0), Decimal(0)))
+        by_child[area_id][metric] = (prev[0] + num, prev[1] + den)
+
+    def _sorted(items):
+        return sorted(items, key=lambda r: (-r["row"]["recv"]["value"], r["name"]))
+
+    return {
+        "area": area,
+        "period_from": period_from,
+        "period_to": period_to,
+        "total": _row({m: tuple(v) for m, v in total.items()}),
+        "months": [
+            {"period": p, "row": _row({m: tuple(v) for m, v in monthly.get(p, {}).items()})}
+            for p in _months(period_from, period_to)
+        ],
+        "by_category": _sorted(
+            {"key": k, "name": categories.get(k, k), "row": _row(v)} for k, v in groups["c"].items()
+        ),
+        "by_channel": _sorted(
+            {"key": k, "name": str(Channel(k).label) if k in Channel.values else k, "row": _row(v)}
+            for k, v in groups["ch"].items()
+        ),
+        "by_handler": _sorted(
+            {"key": k, "name": handler_names.get(k, k), "row": _row(v)} for k, v in groups["h"].items()
+        ),
+        "by_area": [
+            {"key": c.pk, "name": c.name, "area": c, "row": _row(by_child.get(c.pk, {}))} for c in children
+        ],
+    }
+
+
+def overdue_cases(area: Area):
+    """Open cases flagged overdue in the area's subtree, earliest deadline first (keyset-paged by the caller)."""
+    from gongzhi.areas.models import subtree_q
+
+    from . import machine
+
+    return (
+        Case.objects.filter(subtree_q("area_path", area.path), is_overdue=True, state__in=machine.OPEN_STATES)
+        .select_related("category", "area")
+        .only(
+            "id",
+            "number",
+            "title",
+            "state",
+            "due_at",
+            "area__name",
+            "category__name",
+            "is_supervised",
+            "urgent",
+        )
+    )
+
+
+def default_periods(today: dt.date | None = None) -> tuple[str, str]:
+    """The current year up to this month."""
+    today = today or timezone.localdate()
+    return f"{today.year:04d}-01", f"{today.year:04d}-{today.month:02d}"
+
+
+def workbook(data: dict) -> bytes:
+    """The KPI report as an XLSX workbook: totals, months, categories, channels, handlers, areas."""
+    import io
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    headers = [str(_("group"))] + [str(METRIC_LABELS[m]) for m in METRICS]
+
+    def sheet(title, rows):
+        ws = book.add_worksheet(title[:31])
+        ws.write_row(0, 0, headers, bold)
+        for i, (name, row) in enumerate(rows, start=1):
+            ws.write_string(i, 0, str(name))
+            for j, metric in enumerate(METRICS, start=1):
+                value = row[metric]["value"]
+                if metric in RATES:
+                    ws.write_string(i, j, row[metric]["display"])  # formatted by the server, one decimal
+                elif value is not None:
+                    ws.write_number(i, j, float(value))
+        ws.set_column(0, len(headers), 18)
+
+    title = f"{data['area'].name} {data['period_from']}–{data['period_to']}"
+    sheet(str(_("total")), [(title, data["total"])])
+    sheet(str(_("by month")), [(m["period"], m["row"]) for m in data["months"]])
+    sheet(str(_("by category")), [(r["name"], r["row"]) for r in data["by_category"]])
+    sheet(str(_("by channel")), [(r["name"], r["row"]) for r in data["by_channel"]])
+    sheet(str(_("by handler")), [(r["name"], r["row"]) for r in data["by_handler"]])
+    sheet(str(_("by area")), [(r["name"], r["row"]) for r in data["by_area"]])
+    book.close()
+    return out.getvalue()

@@ -1,0 +1,24 @@
+"""The cases app's tables."""
+
+from .campaigns import Campaign, CampaignTarget
+from .cases import Case, CaseAssignment, CaseEvent, CaseFile, ExtensionRequest, FollowUpCall
+from .routing import CaseCategory, DefaultHandler, RoutingRule, RoutingSupport
+from .visits import Open311Key, Patrol, Visit
+
+__all__ = [
+    "Campaign",
+    "CampaignTarget",
+    "Case",
+    "CaseAssignment",
+    "CaseCategory",
+    "CaseEvent",
+    "CaseFile",
+    "DefaultHandler",
+    "ExtensionRequest",
+    "FollowUpCall",
+    "Open311Key",
+    "Patrol",
+    "RoutingRule",
+    "RoutingSupport",
+    "Visit",
+]

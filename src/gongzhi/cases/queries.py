@@ -1,0 +1,99 @@
+"""Read side of cases: scoped lists, the handler's inbox, the timeline a viewer may see, counts for to-dos."""
+
+from django.db.models import Q
+
+from gongzhi.accounts.roles import ScopeKind
+from gongzhi.areas.models import subtree_q
+from gongzhi.core import policy
+
+from . import machine, permissions
+from .models import Case, CaseAssignment
+
+LIVE = ["pending", "accepted"]
+
+
+def _paths_q(prefix: str, paths) -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= subtree_q(prefix, p)
+    return q
+
+
+def visible_cases(user):
+    """Cases the user may see: staff over the place, the handling departments, the reporter."""
+    qs = Case.objects.select_related("category", "area")
+    if user is None or getattr(user, "is_superuser", False):
+        return qs
+    paths = policy.area_paths(user, permissions.VIEW) or []
+    q = _paths_q("area_path", paths)
+    depts = policy.body_ids(user, permissions.HANDLE_DEPARTMENT, ScopeKind.DEPARTMENT)
+    if depts:
+        q |= Q(pk__in=CaseAssignment.objects.filter(handler_department_id__in=depts).values("case_id"))
+    q |= Q(reporter_user_id=user.pk)
+    return qs.filter(q)
+
+
+def my_tasks(user, states=("pending",)):
+    """Handling tasks waiting for the user's offices and departments."""
+    qs = CaseAssignment.objects.filter(state__in=states).select_related(
+        "case", "case__category", "handler_area", "handler_department"
+    )
+    if user is None or getattr(user, "is_superuser", False):
+        return qs
+    q = Q(pk__in=[])
+    paths = policy.area_paths(user, permissions.HANDLE_AREA) or []
+    if paths:
+        q |= Q(handler_kind="area") & _paths_q("handler_area__path", paths)
+    depts = policy.body_ids(user, permissions.HANDLE_DEPARTMENT, ScopeKind.DEPARTMENT)
+    if depts:
+        q |= Q(handler_department_id__in=depts)
+    return qs.filter(q)
+
+
+def filtered(qs, *, state="", view="", user=None, category=None):
+    if state in machine.STATES:
+        qs = qs.filter(state=state)
+    if category:
+        qs = qs.filter(category_id=category)
+    if view == "open":
+        qs = qs.filter(state__in=machine.OPEN_STATES)
+    elif view == "overdue":
+        qs = qs.filter(is_overdue=True, state__in=machine.OPEN_STATES)
+    elif view == "to_dispatch":
+        qs = qs.filter(state=machine.RECEIVED)
+    elif view == "reported" and user is not None:
+        qs = qs.filter(reporter_user_id=user.pk)
+    elif view == "to_accept" and user is not None:
+        qs = qs.filter(pk__in=my_tasks(user).values("case_id"))
+    return qs
+
+
+def timeline_for(user, case):
+    """The whole timeline for staff and handlers; the public steps for the reporter."""
+    events = case.events.select_related("actor").order_by("at", "id")
+    staff = policy.can(user, permissions.VIEW, area=case.area) or permissions.handles_any(user, case)
+    return events if staff else events.filter(public=True)
+
+
+def count_to_accept(user) -> int:
+    return my_tasks(user).count() if user is not None else 0
+
+
+def count_overdue(user) -> int:
+    paths = policy.area_paths(user, permissions.VIEW)
+    if paths == []:
+        return 0
+    qs = Case.objects.filter(is_overdue=True, state__in=machine.OPEN_STATES)
+    if paths is not None:
+        qs = qs.filter(_paths_q("area_path", paths))
+    return qs.count()
+
+
+def count_to_dispatch(user) -> int:
+    paths = policy.area_paths(user, permissions.DISPATCH)
+    if paths == []:
+        return 0
+    qs = Case.objects.filter(state=machine.RECEIVED)
+    if paths is not None:
+        qs = qs.filter(_paths_q("area_path", paths))
+    return qs.count()

@@ -1,0 +1,218 @@
+"""Rollups: figures per area subtree and month, kept as deltas that `gongzhi sweep` folds.
+
+Subscribers append a delta (numerator, denominator) for the area where something happened;
+`fold()` adds each delta to that area's Rollup row and to every ancestor's, so a Rollup row holds
+the total of the area's whole subtree and `read()` is one index range over one area's months.
+`rebuild()` recomputes a figure from its source tables through the function registered with
+`register_figure`, which returns per-area (not subtree) values, rolled up the same way.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from gongzhi.areas import paths as area_paths
+from gongzhi.areas.models import Area
+
+from . import sweeps
+from .models import Rollup, RollupDelta
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal(0)
+FOLD_BATCH = 2000
+# figure → function returning {(area_id, "YYYY-MM"): (numerator, denominator)} for the area itself.
+FIGURES: dict[str, Callable[[], dict] | None] = {}
+
+Cell = tuple[int, str, str]  # (area_id, figure, period)
+
+
+def register_figure(name: str, recompute: Callable[[], dict] | None = None) -> str:
+    """Declare a figure (app import time) and how to recompute it from scratch for `rebuild`."""
+    FIGURES[name] = recompute
+    return name
+
+
+def unregister_figure(name: str) -> None:
+    FIGURES.pop(name, None)
+
+
+def period_of(moment) -> str:
+    """ "YYYY-MM" of a date or an aware datetime in the project's zone."""
+    if isinstance(moment, dt.datetime):
+        moment = timezone.localtime(moment)
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def _area_id(area) -> int:
+    return area if isinstance(area, int) else area.pk
+
+
+def _check_period(period: str) -> str:
+    if len(period) != 7 or period[4] != "-" or not (period[:4] + period[5:]).isdigit():
+        raise ValueError(f"period {period!r} is not YYYY-MM")
+    return period
+
+
+def add_delta(area, figure: str, period: str, numerator, denominator=0) -> RollupDelta:
+    """Append a change for the area (an Area or its id) where it happened; folded by the next sweep."""
+    return RollupDelta.objects.create(
+        area_id=_area_id(area),
+        figure=figure,
+        period=_check_period(period),
+        numerator=Decimal(numerator),
+        denominator=Decimal(denominator),
+    )
+
+
+# --- folding ---------------------------------------------------------------------------------------
+
+
+def _with_ancestors(area_ids: Iterable[int]) -> dict[int, list[int]]:
+    """area id → [the area and all its ancestors] (an unknown area counts for itself only)."""
+    area_ids = set(area_ids)
+    own = dict(Area.objects.filter(pk__in=area_ids).values_list("id", "path"))
+    wanted = {p for path in own.values() for p in area_paths.ancestors(path)}
+    by_path = dict(Area.objects.filter(path__in=wanted).values_list("path", "id")) if wanted else {}
+    result = {}
+    for area_id in area_ids:
+        path = own.get(area_id)
+        if path is None:
+            logger.warning("rollup delta for unknown area %s counted for that area only", area_id)
+            result[area_id] = [area_id]
+        else:
+            result[area_id] = [area_id] + [by_path[p] for p in area_paths.ancestors(path) if p in by_path]
+    return result
+
+
+def _apply(changes: dict[Cell, tuple[Decimal, Decimal]]) -> None:
+    """Add per-area changes to the Rollup rows of each area and its ancestors (inside a transaction)."""
+    lineage = _with_ancestors(cell[0] for cell in changes)
+    totals: dict[Cell, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for (area_id, figure, period), (num, den) in changes.items():
+        for target in lineage[area_id]:
+            t = totals[(target, figure, period)]
+            t[0] += num
+            t[1] += den
+    # A fixed order of row updates: two concurrent folds lock rows in the same order, so no deadlock.
+    for area_id, figure, period in sorted(totals):
+        num, den = totals[(area_id, figure, period)]
+        if not num and not den:
+            continue
+        cell = Rollup.objects.filter(area_id=area_id, figure=figure, period=period)
+        if cell.update(numerator=F("numerator") + num, denominator=F("denominator") + den):
+            continue
+        try:
+            with transaction.atomic():
+                Rollup.objects.create(
+                    area_id=area_id, figure=figure, period=period, numerator=num, denominator=den
+                )
+        except IntegrityError:  # inserted by a concurrent fold meanwhile: add to it instead
+            cell.update(numerator=F("numerator") + num, denominator=F("denominator") + den)
+
+
+def fold(*, batch_size: int = FOLD_BATCH) -> int:
+    """Fold pending deltas (oldest first) into Rollup rows, deleting them; return how many were folded.
+
+    Each batch is one transaction: its deltas are locked (skipped by a concurrent fold on
+    PostgreSQL; SQLite serializes writers), added, and deleted together.
+    """
+    folded = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                RollupDelta.objects.select_for_update(skip_locked=True)
+                .order_by("id")
+                .values_list("id", "area_id", "figure", "period", "numerator", "denominator")[:batch_size]
+            )
+            if not batch:
+                return folded
+            changes: dict[Cell, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+            for _id, area_id, figure, period, num, den in batch:
+                c = changes[(area_id, figure, period)]
+                c[0] += num
+                c[1] += den
+            _apply({cell: (v[0], v[1]) for cell, v in changes.items()})
+            RollupDelta.objects.filter(id__in=[row[0] for row in batch]).delete()
+        folded += len(batch)
+        if len(batch) < batch_size:
+            return folded
+
+
+@sweeps.register("rollups.fold")
+def _sweep_fold(now=None) -> int:
+    return fold()
+
+
+def rebuild(figure: str | None = None) -> dict[str, int]:
+    """Recompute one figure (or every registered one) from its source; return cells written per figure."""
+    names = [figure] if figure else sorted(FIGURES)
+    result = {}
+    for name in names:
+        if name not in FIGURES:
+            raise ValueError(f"unknown rollup figure {name!r}")
+        recompute = FIGURES[name]
+        if recompute is None:
+            raise ValueError(f"rollup figure {name!r} has no recompute function")
+        with transaction.atomic():
+            # Pending deltas are already reflected in the source tables the recomputation reads.
+            RollupDelta.objects.filter(figure=name).delete()
+            Rollup.objects.filter(figure=name).delete()
+            values = recompute()
+            changes = {
+                (area_id, name, _check_period(period)): (Decimal(num), Decimal(den))
+                for (area_id, period), (num, den) in values.items()
+            }
+            _apply(changes)
+        result[name] = Rollup.objects.filter(figure=name).count()
+    return result
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def read(area, figure: str, period_from: str, period_to: str | None = None, *, include_pending: bool = False):
+    """(numerator, denominator) of the figure for the area's subtree over the months from..to (inclusive).
+
+    One index range over the area's own Rollup rows. `include_pending` adds deltas not folded
+    yet (a scan of the small pending table through the area's subtree), for pages that must be exact.
+    """
+    period_to = period_to or period_from
+    sums = Rollup.objects.filter(
+        area_id=_area_id(area),
+        figure=figure,
+        period__gte=_check_period(period_from),
+        period__lte=_check_period(period_to),
+    ).aggregate(n=Sum("numerator"), d=Sum("denominator"))
+    num, den = sums["n"] or ZERO, sums["d"] or ZERO
+    if include_pending:
+        target = area if isinstance(area, Area) else Area.objects.get(pk=area)
+        pending = RollupDelta.objects.filter(
+            area_id__in=Area.objects.subtree(target).values("id"),
+            figure=figure,
+            period__gte=period_from,
+            period__lte=period_to,
+        ).aggregate(n=Sum("numerator"), d=Sum("denominator"))
+        num += pending["n"] or ZERO
+        den += pending["d"] or ZERO
+    return num, den
+
+
+def rate(numerator, denominator) -> Decimal | None:
+    """numerator / denominator as a percentage with one decimal, rounded half up; None when nothing to divide."""
+    numerator, denominator = Decimal(numerator or 0), Decimal(denominator or 0)
+    if not denominator:
+        return None
+    return (numerator * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def rate_display(numerator, denominator, empty: str = "—") -> str:
+    """ "87.5%" or `empty` when there is no denominator."""
+    value = rate(numerator, denominator)
+    return empty if value is None else f"{value}%"

@@ -1,0 +1,60 @@
+"""Settings come from the environment: database engine options, persistent connections, the CLI."""
+
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+@pytest.mark.django_db
+def test_database_connections_are_persistent():
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(settings.IS_POSTGRES, reason="SQLite pragmas")
+def test_sqlite_runs_with_immediate_transactions_and_foreign_keys():
+    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+
+
+def test_sqlite_file_databases_use_write_ahead_logging(tmp_path):
+    db = tmp_path / "wal.sqlite3"
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='gongzhi.settings'; django.setup();"
+        "from django.db import connection; c=connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    env = {"DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "wal"
+
+
+def test_the_cli_prints_its_commands():
+    out = subprocess.run(
+        [sys.executable, "-m", "gongzhi.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    for command in ("serve", "migrate", "demo", "createadmin", "sweep", "manage"):
+        assert command in out.stdout
+
+
+def test_the_cli_runs_django_commands_through_manage(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "gongzhi.cli", "manage", "check", "--deploy", "--fail-level", "CRITICAL"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "GONGZHI_VAR_DIR": str(tmp_path)},
+    )
+    assert out.returncode == 0, out.stderr
+
+
+def test_serving_refuses_production_mode_with_the_default_secret():
+    code = "import os; os.environ['DEBUG']='false'; os.environ.pop('SECRET_KEY', None); import gongzhi.wsgi"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}
+    )
+    assert out.returncode != 0
+    assert "Refusing to start" in out.stderr

@@ -1,0 +1,126 @@
+"""Pages: each list and detail renders for the right roles and refuses the others."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from freezegun import freeze_time
+
+from gongzhi.volunteers import actions
+from gongzhi.volunteers.models import SignUp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["home", "teams", "volunteers", "activities", "points", "base", "brands"])
+def test_staff_pages_render(client_for, street_admin, team, activity, own_volunteer, name):
+    r = client_for(street_admin).get(
+        f"/volunteers/{'' if name == 'home' else {'volunteers': 'people', 'base': 'base'}.get(name, name) + '/'}"
+    )
+    assert r.status_code == 200
+
+
+def test_detail_pages_render(client_for, committee_worker, team, activity, own_volunteer, make_person, tree):
+    c = client_for(committee_worker)
+    actions.add_team_member(actor=None, team=team, volunteer=own_volunteer, is_leader=True)
+    actions.record_service(
+        actor=None,
+        volunteer=own_volunteer,
+        hours=2,
+        served_on=dt.date(2026, 11, 1),
+        content="助老",
+        recording_body="江中",
+    )
+    point = actions.create_neighbourhood_point(
+        actor=None, area=tree["committee"], name="书法睦邻点", interest="书法", host="活动室", schedule="周五"
+    )
+    brand = actions.create_brand_project(
+        actor=None, area=tree["committee"], name="家圆联合体", goals="g", starts_on=dt.date(2026, 1, 1)
+    )
+    for url in (
+        f"/volunteers/teams/{team.pk}/",
+        f"/volunteers/activities/{activity.pk}/",
+        f"/volunteers/people/{own_volunteer.pk}/",
+        f"/volunteers/points/{point.pk}/",
+        f"/volunteers/brands/{brand.pk}/",
+        f"/volunteers/teams/new/?area={tree['committee'].pk}",
+        f"/volunteers/activities/new/?area={tree['committee'].pk}",
+    ):
+        assert c.get(url).status_code == 200, url
+
+
+def test_grid_worker_sees_but_cannot_create(client_for, grid_worker, tree):
+    c = client_for(grid_worker)
+    assert c.get("/volunteers/teams/").status_code == 200
+    assert c.get(f"/volunteers/teams/new/?area={tree['grid'].pk}").status_code == 403
+
+
+def test_resident_is_sent_to_their_own_page(client_for, resident, resident_person):
+    c = client_for(resident)
+    r = c.get("/volunteers/")
+    assert r.status_code == 302 and r["Location"].endswith("/volunteers/me/")
+    assert c.get("/volunteers/me/").status_code == 200
+    assert c.get("/volunteers/teams/").status_code == 403
+
+
+def test_volunteer_signs_up_and_checks_in_through_pages(client_for, volunteer, own_volunteer, activity):
+    c = client_for(volunteer)
+    page = c.get(f"/volunteers/activities/{activity.pk}/")
+    assert "signup-button" in page.content.decode()
+    c.post(f"/volunteers/activities/{activity.pk}/signup/")
+    with freeze_time(activity.starts_at):
+        c.post(f"/volunteers/activities/{activity.pk}/checkin/", {"code": activity.checkin_code})
+    signup = SignUp.objects.get(activity=activity, volunteer=own_volunteer)
+    assert signup.checked_in_at is not None
+
+
+def test_over_capacity_shows_a_message_on_the_page(
+    client_for, volunteer, own_volunteer, make_volunteer, tree
+):
+    start = timezone.now() + dt.timedelta(days=1)
+    full = actions.create_activity(
+        actor=None,
+        area=tree["committee"],
+        title="满员",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        place="p",
+        capacity=1,
+        publish=True,
+    )
+    actions.sign_up(actor=None, activity=full, volunteer=make_volunteer())
+    r = client_for(volunteer).post(f"/volunteers/activities/{full.pk}/signup/", follow=True)
+    assert "full" in r.content.decode() or "满" in r.content.decode()
+    assert not SignUp.objects.filter(activity=full, volunteer=own_volunteer).exists()
+
+
+def test_negative_hours_in_the_form_show_an_error_next_to_the_field(
+    client_for, committee_worker, own_volunteer
+):
+    r = client_for(committee_worker).post(
+        f"/volunteers/people/{own_volunteer.pk}/hours/",
+        {"hours": "-1", "served_on": "2026-11-01", "content": "助老", "recording_body": "江中"},
+    )
+    assert r.status_code == 422
+    assert "invalid-feedback" in r.content.decode()
+    assert own_volunteer.records.count() == 0
+
+
+def test_certificate_pdf_page_for_the_volunteer_themselves(
+    client_for, volunteer, own_volunteer, street_admin
+):
+    actions.record_service(
+        actor=None,
+        volunteer=own_volunteer,
+        hours=2,
+        served_on=dt.date(2026, 11, 1),
+        content="助老",
+        recording_body="江中",
+    )
+    cert = actions.issue_certificate(actor=street_admin, volunteer=own_volunteer)
+    r = client_for(volunteer).get(f"/volunteers/certificates/{cert.pk}.pdf")
+    assert r.status_code == 200 and r.content[:4] == b"%PDF"
+
+
+def test_other_street_cannot_open_a_volunteer_record(client_for, other_street_admin, own_volunteer):
+    assert client_for(other_street_admin).get(f"/volunteers/people/{own_volunteer.pk}/").status_code == 403
