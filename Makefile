@@ -7,7 +7,7 @@ VENDOR := src/gongzhi/static/vendor
 ENVFILE := var/gongzhi.env
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format messages compilemessages assets install migrate demo check-fonts clean
+.PHONY: run test lint format messages compilemessages assets install migrate demo check-fonts clean bench
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "需要 Python 3.11 / Python 3.11 is required ($(PY))"; exit 1; }
@@ -75,6 +75,10 @@ format: install
 test: install assets compilemessages lint
 	@if [ -x /usr/bin/chromium ]; then echo "browser tests: on (/usr/bin/chromium)"; else echo "browser tests: skipped (no /usr/bin/chromium; apt-get install chromium)"; fi
 	$(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS)
+
+# Benchmarks on a scratch database of their own (BENCH_DATABASE_URL for an empty PostgreSQL database).
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var test-artifacts

@@ -2,6 +2,7 @@
 
 import os
 
+import freezegun
 import pytest
 from django.conf import settings
 from hypothesis import HealthCheck
@@ -11,6 +12,10 @@ from gongzhi.accounts.models import Department, User
 from gongzhi.accounts.roles import Role, ScopeKind
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# pytest times tests with perf_counter from its own modules; a frozen clock must not fake those
+# durations (--durations would print days for a fixture that freezes time).
+freezegun.configure(extend_ignore_list=["_pytest."])
 
 # CI runs derandomized without deadlines: a slow shared machine must not fail a property test.
 hsettings.register_profile(

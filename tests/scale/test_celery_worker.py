@@ -75,6 +75,9 @@ def _queued_to(queue: str):
     saved = {
         k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue", "result_backend")
     }
+    app.close()
+    # Routing tables (default queue) are cached on first use, maybe by an earlier test in this process.
+    app.__dict__.pop("amqp", None)
     app.conf.update(
         broker_url=BROKER, task_always_eager=False, task_default_queue=queue, result_backend=BROKER
     )
@@ -84,6 +87,7 @@ def _queued_to(queue: str):
     finally:
         app.close()  # drop the pooled broker connections made with the test's settings
         app.conf.update(saved)
+        app.__dict__.pop("amqp", None)
         _forget_queue(queue)
 
 

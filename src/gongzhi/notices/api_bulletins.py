@@ -445,7 +445,7 @@ def submit_suggestion(request, payload: SuggestionIn):
 
 
 @router.get("/suggestions", response={200: PageOut[SuggestionOut], **ERRORS})
-def list_suggestions(request, params: Query[PageParams], state: str = ""):
+def list_suggestions(request, params: Query[PageParams], state: CleanStr = ""):
     """Suggestions of your areas, for the staff who handle them."""
     from gongzhi.core import policy
 

@@ -1,14 +1,19 @@
 """Party API (/api/v1/party/): every party action as an operation, lists with keyset pages, figures."""
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router
+from pydantic import StringConstraints
 
 from gongzhi.areas.models import Area, subtree_q
 from gongzhi.core import policy
 from gongzhi.core.api_schemas import ERRORS, PageOut, PageParams, paginate
+from gongzhi.core.strings import CleanStr
 from gongzhi.councils.models import Seat
 from gongzhi.people.models import Person
 
@@ -87,13 +92,16 @@ from .schemas import (  # noqa: F401 - the schemas of this router
     YearIn,
 )
 
+# Query-string words (codes, kinds, states): short and free of control characters (PostgreSQL refuses NUL).
+AreaCodeStr = Annotated[CleanStr, StringConstraints(max_length=40)]
+
 router = Router(tags=["party"])
 
 
 def area_by_code(code: str) -> Area:
     area = Area.objects.filter(Q(stat_code=code) | Q(gb2260=code)).first() if code else None
     if area is None:
-        raise ValidationError({"area": "Unknown area code."})
+        raise ValidationError({"area": _("Unknown area code.")})
     return area
 
 
@@ -114,7 +122,7 @@ def _org_out(o):
 
 # --- organizations ----------------------------------------------------------------------------------
 @router.get("/organizations", response={200: PageOut[OrgOut], **ERRORS})
-def list_organizations(request, params: Query[PageParams], kind: str | None = None):
+def list_organizations(request, params: Query[PageParams], kind: AreaCodeStr | None = None):
     policy.require(request.user, P.VIEW)
     qs = queries.organizations_for(request.user)
     if kind:
@@ -222,7 +230,7 @@ def list_members(
         policy.require(request.user, P.MANAGE, area=a)
         qs = PartyMember.objects.filter(subtree_q("area_path", a.path))
     else:
-        raise ValidationError({"organization": "Give an organization or an area."})
+        raise ValidationError({"organization": _("Give an organization or an area.")})
     if status:
         qs = qs.filter(status=status)
     page = paginate(qs.select_related("person"), params, ordering=("id",), name="party.members")
@@ -234,7 +242,7 @@ def list_members(
 def register_member(request, data: MemberIn):
     person = Person.objects.filter(pk=data.person_id).first()
     if person is None:
-        raise ValidationError({"person_id": "Unknown person."})
+        raise ValidationError({"person_id": _("Unknown person.")})
     m = actions.register_member(
         actor=request.user,
         person=person,
@@ -281,7 +289,7 @@ def report_in(request, data: ReportInIn):
 
 
 @router.get("/report-ins", response={200: PageOut[ReportOut], **ERRORS})
-def list_report_ins(request, params: Query[PageParams], receiving: int, state: str | None = None):
+def list_report_ins(request, params: Query[PageParams], receiving: int, state: AreaCodeStr | None = None):
     org = _org(receiving)
     if not P.can_manage(request.user, org):
         raise PermissionDenied(P.MANAGE)
@@ -393,11 +401,11 @@ def send_statements(request, org_id: int, data: QuarterIn):
 
 
 @router.get("/stats", response={200: StatsOut, **ERRORS})
-def stats(request, area: str, year: int, quarter: int | None = None):
+def stats(request, area: AreaCodeStr, year: int, quarter: int | None = None):
     a = area_by_code(area)
     policy.require(request.user, P.VIEW, area=a)
     if quarter not in (None, 1, 2, 3, 4) or not 2000 <= year <= 2100:
-        raise ValidationError({"year": "Give a year between 2000 and 2100 and a quarter 1–4."})
+        raise ValidationError({"year": _("Give a year between 2000 and 2100 and a quarter 1–4.")})
     r = queries.rates(a, year, quarter)
     return StatsOut(
         area=area,
@@ -412,7 +420,7 @@ def stats(request, area: str, year: int, quarter: int | None = None):
 
 
 @router.get("/coverage", response={200: CoverageOut, **ERRORS})
-def coverage(request, area: str, year: int):
+def coverage(request, area: AreaCodeStr, year: int):
     a = area_by_code(area)
     policy.require(request.user, P.MANAGE, area=a)
     c = queries.coverage(a, year)
