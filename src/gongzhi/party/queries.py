@@ -165,7 +165,7 @@ def coverage(area: Area, year: int) -> dict:
         orgs.filter(kind__in=PartyOrganization.RESIDENTIAL_KINDS).values_list("area_path", flat=True)
     )
     compounds = []
-    for compound in Area.objects.filter(in_area, kind="compound"):
+    for compound in Area.objects.subtree(area).filter(kind="compound"):
         if any(compound.path.startswith(p) for p in residential_paths):
             continue
         if members.filter(subtree_q("area_path", compound.path)).exists():
