@@ -75,9 +75,7 @@ def _queued_to(queue: str):
     saved = {
         k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue", "result_backend")
     }
-    app.close()
-    # Routing tables (default queue) are cached on first use, maybe by an earlier test in this process.
-    app.__dict__.pop("amqp", None)
+    _forget_cached_broker_state()
     app.conf.update(
         broker_url=BROKER, task_always_eager=False, task_default_queue=queue, result_backend=BROKER
     )
@@ -85,10 +83,19 @@ def _queued_to(queue: str):
         with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=BROKER):
             yield
     finally:
-        app.close()  # drop the pooled broker connections made with the test's settings
         app.conf.update(saved)
-        app.__dict__.pop("amqp", None)
+        _forget_cached_broker_state()
         _forget_queue(queue)
+
+
+def _forget_cached_broker_state() -> None:
+    """Pools, routing tables (default queue) and the result backend are cached on first use, maybe by
+    an earlier test in this process with the embedded settings: drop them so the current conf applies."""
+    app.close()
+    app.__dict__.pop("amqp", None)
+    app._backend_cache = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
 
 
 def _forget_queue(queue: str) -> None:
