@@ -61,7 +61,9 @@ def test_resident_books_a_haircut(live_server, page, shot, tree, volunteer, resi
     page.goto(f"{live_server.url}/volunteers/me/")
     expect(page.locator("#my-bookings")).to_contain_text("义务理发")
 
-    page.locator("#logout-button").dispatch_event("click")
+    # Let the sign-out navigation finish before the next one starts (else Chromium aborts one of them).
+    with page.expect_navigation():
+        page.locator("#logout-button").dispatch_event("click")
     _login(page, live_server, "volunteer")
     page.goto(f"{live_server.url}/volunteers/me/")
     page.locator("form[action$='/confirm/'] button").first.click()
