@@ -3,6 +3,10 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# CI runs two test processes on two cores beside PostgreSQL: give pages more than the default 5 s.
+expect.set_options(timeout=20_000)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
