@@ -76,7 +76,8 @@ test: install assets compilemessages lint
 	@if [ -x /usr/bin/chromium ]; then echo "browser tests: on (/usr/bin/chromium)"; else echo "browser tests: skipped (no /usr/bin/chromium; apt-get install chromium)"; fi
 	$(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS)
 
-# Benchmarks on a scratch database of their own (BENCH_DATABASE_URL for an empty PostgreSQL database).
+# Benchmarks on PostgreSQL, servers on loopback: quick mode generates the city data set at F = 0.1 into a
+# scratch database (BENCH_DATABASE_URL); BENCH_SCALE, BENCH_FROM=db or BENCH_REUSE=1 for city scale (docs/operations.md).
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -1,183 +1,246 @@
-"""The benchmark suite (`make bench`): measured figures with their baselines and targets.
+"""The benchmark suite (`make bench`): measured figures with their baselines and targets, on PostgreSQL.
 
-Runs against a scratch database of its own: a temporary SQLite file by default, or the empty
-database named by BENCH_DATABASE_URL (PostgreSQL on loopback for the city-scale runs). Writes
-bench/results/latest.json (each figure: name, measured, target, unit, met, plus the machine and
-the date) and a readable bench/results/latest.md. Bounded in time: every measure has a fixed size.
+    make bench                                  quick mode: generate the city data set at F = 0.1
+    BENCH_SCALE=1.0 make bench                  generate F = 1.0 (takes as long as the generator does)
+    BENCH_FROM=gz_city make bench               a scratch copy of an already-loaded database
+    BENCH_DATABASE_URL=…/gz_city BENCH_REUSE=1 make bench   the loaded database itself
 
-Measures so far:
-- Excel import of 20,000 social organizations (rows/s), against the baseline of reading the same
-  file alone; target ≥ 1,000 rows/s.
+Servers run on 127.0.0.1 only (gunicorn with sync workers, a Celery worker, the local Redis as broker).
+Measures: case intake (API and Open311) against a bare-INSERT view; the hot pages and API lists; the
+organization annual report (page, PDF and XLSX as tasks); the Excel import; the workers' peak memory.
+Writes bench/results/latest.json and latest.md; exits 1 when a target is missed. Options: bench/config.py.
 """
 
 import datetime as dt
-import io
 import json
 import os
-import platform
-import statistics
+import subprocess
 import sys
-import tempfile
 import time
+import traceback
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
-ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "20000"))
-REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import config, database, report, server  # noqa: E402
+from bench.stats import LOWER_IS_BETTER, target  # noqa: E402
+
+MAX_RSS_MB = 250
+CITY_CASES = 2_000_000
 
 
-def setup_django() -> str:
-    scratch = tempfile.mkdtemp(prefix="gongzhi-bench-")
-    os.environ.setdefault("GONGZHI_VAR_DIR", scratch)
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        os.environ["DATABASE_URL"] = url
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
+class Log:
+    """Progress on stdout (with the elapsed time) and everything the subprocesses say in var/bench/run.log."""
+
+    def __init__(self, path: Path):
+        self.started = time.time()
+        self.file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed at the end of the run
+
+    def __call__(self, message: str) -> None:
+        line = f"[{time.time() - self.started:6.0f} s] {message}"
+        print(line, flush=True)
+        self.file.write(line + "\n")
+        self.file.flush()
+
+
+def setup_django(cfg) -> None:
+    os.environ.update(config.server_env(cfg))
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return os.environ["DATABASE_URL"].split("://", 1)[0]
 
 
-def uscc(prefix: str, n: int) -> str:
-    from stdnum.cn import uscc as std
-
-    body = f"{prefix}310117MJ{n:07d}"[:17]
-    return body + std.calc_check_digit(body)
-
-
-def workbook(rows: int) -> bytes:
-    import xlsxwriter
-
-    kinds = [
-        ("51", "social_group", "professional"),
-        ("52", "non_enterprise_unit", "education"),
-        ("53", "foundation", "public_fundraising"),
-    ]
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, ["名称", "统一社会信用代码", "类型", "子类型", "登记日期", "区域代码", "状态"])
-    for i in range(rows):
-        prefix, org_type, subtype = kinds[i % 3]
-        sheet.write_row(
-            i + 1,
-            0,
-            [
-                f"基准组织{i:06d}",
-                uscc(prefix, i),
-                org_type,
-                subtype,
-                "2019-04-01",
-                "310117003000",
-                "registered",
-            ],
-        )
-    book.close()
-    return buffer.getvalue()
-
-
-def prepare_areas_and_officer():
-    from gongzhi.accounts.actions import grant_role
-    from gongzhi.accounts.models import User
-    from gongzhi.areas.actions import build_area
-    from gongzhi.areas.models import Area
-
-    if not Area.objects.filter(gb2260="310000").exists():
-        city = build_area(name="上海市", kind="city", gb2260="310000")
-        city.save()
-        district = build_area(name="松江区", kind="district", parent=city, gb2260="310117")
-        district.save()
-        street = build_area(name="方松街道", kind="street", parent=district, stat_code="310117003000")
-        street.save()
-    district = Area.objects.get(gb2260="310117")
-    officer, created = User.objects.get_or_create(username="bench_registry")
-    if created:
-        grant_role(actor=None, user=officer, role="registry_officer", scope_kind="area", scope_id=district.pk)
-    return officer
-
-
-def bench_import() -> list[dict]:
-    from gongzhi.core import imports
-    from gongzhi.orgs.models import OrgStatusChange, SocialOrganization
-
-    officer = prepare_areas_and_officer()
-    data = workbook(ROWS)
-    reads, runs = [], []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        table = imports.read_table(data, "bench.xlsx")
-        reads.append(time.perf_counter() - started)
-        assert len(table) == ROWS + 1
-    for _ in range(REPEATS):
-        OrgStatusChange.objects.all().delete()
-        SocialOrganization.objects.all().delete()
-        started = time.perf_counter()
-        job = imports.run("orgs", io.BytesIO(data), actor=officer, file_name="bench.xlsx")
-        runs.append(time.perf_counter() - started)
-        if job.status != "imported":
-            raise SystemExit(f"import failed: {job.errors[:3]}")
-        assert SocialOrganization.objects.count() == ROWS
-    import_rate = ROWS / statistics.median(runs)
-    read_rate = ROWS / statistics.median(reads)
-    return [
+def memory(srv, started: dict) -> tuple[list, dict, list]:
+    """Measure 5: the peak resident set (VmHWM) of each gunicorn worker after the run."""
+    peaks = {pid: server.memory_kb(pid) for pid in srv.worker_pids()}
+    worst = max((m.get("VmHWM", 0) for m in peaks.values()), default=0) / 1024
+    base_mb = max((m.get("VmHWM", 0) for m in started.values()), default=0) / 1024
+    baseline = {
+        "name": "a worker's peak right after start-up (app loaded, one request)",
+        "measured": round(base_mb, 1),
+        "unit": "MB",
+    }
+    rows = [
         {
-            "name": f"Excel import of {ROWS:,} social organizations",
-            "measured": round(import_rate, 1),
-            "target": 1000,
-            "unit": "rows/s",
-            "met": import_rate >= 1000,
-            "baseline": {
-                "name": "reading the same file alone",
-                "measured": round(read_rate, 1),
-                "unit": "rows/s",
-            },
-            "runs_seconds": [round(r, 3) for r in runs],
+            "worker pid": pid,
+            "peak MB (VmHWM)": round(m.get("VmHWM", 0) / 1024, 1),
+            "now MB (VmRSS)": round(m.get("VmRSS", 0) / 1024, 1),
         }
+        for pid, m in sorted(peaks.items())
     ]
+    t = target(
+        "Peak RSS of a gunicorn worker after the run",
+        worst if peaks else None,
+        MAX_RSS_MB,
+        "MB",
+        LOWER_IS_BETTER,
+        group="memory",
+        baseline=baseline,
+        workers=len(peaks),
+    )
+    return [t], {"memory": baseline}, rows
+
+
+def import_measure(cfg, info: dict, log: Log) -> dict:
+    env = config.server_env(cfg, cfg.url_for(info["import_database"]))
+    env.update(DJANGO_SETTINGS_MODULE="gongzhi.settings", CELERY_BROKER_URL="", REDIS_URL="")
+    env.update(BENCH_IMPORT_ROWS=str(cfg.import_rows), BENCH_REPEATS=str(cfg.repeats))
+    done = subprocess.run(  # noqa: S603 - argv built here
+        [sys.executable, "-m", "bench.import_rate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log.file.write(done.stderr)
+    if done.returncode != 0:
+        return target(
+            f"Excel import of {cfg.import_rows:,} social organizations",
+            None,
+            1000,
+            "rows/s",
+            ">=",
+            group="import",
+            note=f"the import process failed: {done.stderr.strip().splitlines()[-1:]}",
+        )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _guarded(out: dict, name: str, log: Log, func) -> None:
+    """Run one measure; a crash is recorded as a missed target with its error, and the run goes on."""
+    try:
+        func()
+    except Exception as exc:  # noqa: BLE001 - any failure of a measure is reported, not hidden
+        log(f"{name}: FAILED: {exc!r}")
+        log.file.write(traceback.format_exc())
+        out["targets"].append(
+            target(
+                f"{name} measure completed", None, 1, "run", ">=", group=name, note=f"failed: {exc!r}"[:300]
+            )
+        )
+
+
+def measure(cfg, info: dict, log: Log) -> dict:
+    """Run every wanted measure; the parts of the report."""
+    from bench import annual_report, fixtures, intake, pages
+
+    out = {"targets": [], "baselines": {}, "tables": {}, "notes": []}
+    setup_django(cfg)
+    log("data: analyze and count")
+    info["rows"] = database.counts(cfg)
+    where = fixtures.areas()
+    obj = fixtures.objects(where)
+    city_admin = fixtures.user("bench_city_admin", "city_admin", where["city"])
+    street_admin = fixtures.user("bench_street_admin", "street_admin", where["street"])
+    cookies = {"city": fixtures.session_cookie(city_admin), "street": fixtures.session_cookie(street_admin)}
+    info["areas"] = {k: f"{a.name} (id {a.pk}, {a.kind})" for k, a in where.items()}
+    fixtures.baseline_table(create=True)
+    env = config.server_env(cfg)
+
+    def add(parts: tuple, table: str) -> None:
+        t, b, rows = parts[:3]
+        out["targets"] += t
+        out["baselines"].update(b)
+        out["tables"][table] = rows
+        if len(parts) > 3:
+            out["notes"] += parts[3]
+
+    try:
+        with (
+            server.gunicorn(env, cfg.workers, cfg.var_dir) as srv,
+            server.celery_worker(env, cfg.var_dir) as worker,
+        ):
+            out["server"] = srv.describe() + "; Celery worker (solo pool) on Redis for the report files"
+            started = {pid: server.memory_kb(pid) for pid in srv.worker_pids()}
+
+            def run_intake():
+                token, key = fixtures.api_token(city_admin), fixtures.open311_key()
+                add(intake.run(srv, cfg, token, key, fixtures.intake_targets(), log), "Intake under gunicorn")
+
+            def run_pages():
+                catalogue, notes = pages.catalogue(where, obj)
+                out["notes"] += notes
+                add(pages.run(srv, cfg, catalogue, cookies, log), "Pages and API lists, 8 clients")
+
+            def run_reports():
+                csrf = fixtures.csrf_of(cookies["city"])
+                add(
+                    annual_report.run(srv, cfg, cookies["city"], csrf, where, obj, log),
+                    "Organization annual report",
+                )
+                worker_mb = server.memory_kb(worker.pid).get("VmHWM", 0) / 1024
+                out["notes"].append(
+                    f"Celery worker peak RSS (VmHWM) after the report files: {worker_mb:.0f} MB"
+                )
+
+            for name, func in (("intake", run_intake), ("pages", run_pages), ("reports", run_reports)):
+                if cfg.wants(name):
+                    _guarded(out, name, log, func)
+            if cfg.wants("memory"):
+                _guarded(out, "memory", log, lambda: add(memory(srv, started), "gunicorn workers' memory"))
+    finally:
+        fixtures.baseline_table(create=False)
+        from django.db import connections
+
+        connections.close_all()
+    return out
+
+
+def _scale_of(info: dict):
+    """The scale of a loaded data set, from its cases (F = 1.0 has 2,000,000)."""
+    cases = (info.get("rows") or {}).get("cases_case")
+    return round(cases / CITY_CASES, 3) if cases else "as loaded"
 
 
 def main() -> int:
     started = time.time()
-    database = setup_django()
-    figures = bench_import()
-    report = {
+    load_at_start = round(os.getloadavg()[0], 2)
+    cfg = config.load()
+    log = Log(cfg.var_dir / "run.log")
+    log(f"bench: mode {cfg.mode}, database {cfg.database_name}, measures {', '.join(cfg.only)}")
+    try:
+        log("data: preparing the database (migrate, generate or copy)")
+        info = database.prepare(cfg, log.file)
+        log(f"data: ready ({info})")
+        parts = {"targets": [], "baselines": {}, "tables": {}, "notes": []}
+        if set(cfg.only) - {"import"}:
+            parts = measure(cfg, info, log)
+        if cfg.wants("import"):
+            log(f"import: {cfg.import_rows:,} rows × {cfg.repeats}")
+            t = import_measure(cfg, info, log)
+            parts["targets"].append(t)
+            if t.get("baseline"):
+                parts["baselines"]["import"] = t["baseline"]
+    finally:
+        database.cleanup(cfg)
+    seconds = round(time.time() - started, 1)
+    result = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "database": database,
-        },
-        "seconds": round(time.time() - started, 1),
-        "targets": figures,
+        "mode": cfg.mode,
+        "dataset": info.get("dataset"),
+        "scale": cfg.scale if not (cfg.reuse or cfg.clone_from) else _scale_of(info),
+        "machine": report.machine(
+            {
+                "database": f"PostgreSQL, {cfg.database_name}",
+                "gunicorn_workers": cfg.workers,
+                "load_average_1m_at_start": load_at_start,
+            }
+        ),
+        "server": parts.pop("server", ""),
+        "data": info,
+        "seconds": seconds,
+        **parts,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    json_path, md_path = report.write(result)
+    print(md_path.read_text(encoding="utf-8"))
+    met = sum(1 for t in result["targets"] if t["met"])
+    log(
+        f"bench: {met} of {len(result['targets'])} targets met; total {seconds:.0f} s; {json_path}, {md_path}"
     )
-    lines = [
-        "# Gongzhi benchmark results",
-        "",
-        f"{report['date']} · {report['machine']['cpus']} CPUs · Python {report['machine']['python']} · {database}",
-        "",
-        "| figure | measured | target | met | baseline |",
-        "|---|---|---|---|---|",
-    ]
-    for f in figures:
-        base = f.get("baseline", {})
-        lines.append(
-            f"| {f['name']} | {f['measured']:,} {f['unit']} | ≥ {f['target']:,} {f['unit']} | "
-            f"{'yes' if f['met'] else 'NO'} | {base.get('name', '')}: {base.get('measured', ''):,} {base.get('unit', '')} |"
-        )
-    (RESULTS / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
-    return 0 if all(f["met"] for f in figures) else 1
+    return 0 if met == len(result["targets"]) else 1
 
 
 if __name__ == "__main__":

@@ -19,9 +19,11 @@ from ninja.security import APIKeyHeader, HttpBearer
 from ninja.security.session import SessionAuth
 
 from gongzhi.accounts.actions import user_for_token
+from gongzhi.core.openapi_names import use_app_qualified_names
 from gongzhi.core.paging import InvalidCursor
 
 logger = logging.getLogger(__name__)
+use_app_qualified_names()  # two apps' schemas of one class name must not overwrite each other
 
 
 class BearerToken(HttpBearer):
@@ -206,6 +208,7 @@ def register_routers():
 
     api.add_router("/matching/", "gongzhi.matching.api.router")
     api.add_router("/party/", "gongzhi.party.api.router")
+    api.add_router("/evaluation/", "gongzhi.evaluation.api.router")
     api.add_router("/bulletins/", "gongzhi.notices.api_bulletins.router")
 
 

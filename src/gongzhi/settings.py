@@ -54,7 +54,9 @@ INSTALLED_APPS = [
     "gongzhi.volunteers",
     "gongzhi.matching",
     "gongzhi.party",
+    "gongzhi.evaluation",
     "gongzhi.reports",
+    "gongzhi.opendata",
     "gongzhi.demo",
 ]
 
@@ -114,6 +116,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Named in pg_stat_activity and the server log, so an operator can tell the app's sessions apart.
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = os.environ.get(
+        "GONGZHI_PG_APPLICATION_NAME", "gongzhi"
+    )
+    # Behind PgBouncer in transaction mode a server-side cursor cannot outlive its transaction.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("GONGZHI_PG_POOLER", False)
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
@@ -197,6 +206,9 @@ if os.environ.get("S3_BUCKET"):
         },
     }
 WHITENOISE_USE_FINDERS = True  # the embedded server serves static files without collectstatic
+
+# Open data: the sweep republishes the bundle when the newest is older than this.
+GONGZHI_OPENDATA_MAX_AGE_HOURS = int(os.environ.get("GONGZHI_OPENDATA_MAX_AGE_HOURS", "24"))
 
 # --- Cache, background work ---------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -58,3 +58,16 @@ def test_serving_refuses_production_mode_with_the_default_secret():
     )
     assert out.returncode != 0
     assert "Refusing to start" in out.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.pg_only
+def test_postgresql_sessions_are_named_utf8_and_health_checked():
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW application_name")
+        assert cursor.fetchone()[0] == "gongzhi"
+        cursor.execute("SHOW server_encoding")
+        assert cursor.fetchone()[0] == "UTF8"
+        cursor.execute("SHOW default_transaction_isolation")
+        assert cursor.fetchone()[0] == "read committed"  # the conditional updates assume it

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.module_loading import import_string
 from freezegun import freeze_time
 
 from gongzhi.accounts.roles import Role, ScopeKind
@@ -124,16 +125,79 @@ def test_other_secretary_cannot_see_the_receipt_page(party, client_for):
     assert client_for(party["other_secretary"]).get(f"/party/receipt/{receipt.pk}/").status_code == 404
 
 
-def test_receipt_pdf_is_a_pdf_with_the_member_name(party, client_for, tmp_path):
+@pytest.fixture
+def file_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
+def test_receipt_pdf_is_a_pdf_with_the_member_name(party, client_for, tmp_path, file_storage):
     import subprocess
 
     receipt = actions.issue_receipt(actor=None, report=_report(party))
+    # Rendered by a task into the storage, then served by a token bound to the user who asked.
     response = client_for(party["member_user"]).get(f"/party/receipt/{receipt.pk}/pdf/")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 302 and "?t=" in response["Location"]
+    download = client_for(party["member_user"]).get(response["Location"])
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    content = b"".join(download.streaming_content)
+    assert content.startswith(b"%PDF") and len(list(file_storage.glob("rendered/party/receipt-*.pdf"))) == 1
     pdf = tmp_path / "r.pdf"
-    pdf.write_bytes(response.content)
+    pdf.write_bytes(content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
     assert "张伟" in text and receipt.number in text
+
+
+def test_a_receipt_pdf_token_opens_only_for_the_user_it_was_made_for(party, client_for, file_storage):
+    receipt = actions.issue_receipt(actor=None, report=_report(party))
+    url = client_for(party["member_user"]).get(f"/party/receipt/{receipt.pk}/pdf/")["Location"]
+    # The receiving secretary may see the receipt, but not through the member's token.
+    assert client_for(party["secretary"]).get(url).status_code == 404
+    assert client_for(party["other_secretary"]).get(url).status_code == 404
+    forged = f"/party/receipt/{receipt.pk}/pdf/?t=not-a-token"
+    assert client_for(party["member_user"]).get(forged).status_code == 404
+
+
+def test_a_receipt_pdf_token_does_not_open_another_receipt(party, client_for, file_storage, tree):
+    user = make_user("li_member", Role.PARTY_MEMBER, party["unit_org"], ScopeKind.PARTY_ORGANIZATION)
+    other_member = add_member(tree, party, "李四", user=user)
+    mine = actions.issue_receipt(actor=None, report=_report(party))
+    other = actions.issue_receipt(
+        actor=None,
+        report=actions.report_in(
+            actor=user, member=other_member, receiving=party["residential"], contact_phone=PHONE
+        ),
+    )
+    client = client_for(party["secretary"])  # may see both receipts
+    token_url = client.get(f"/party/receipt/{mine.pk}/pdf/")["Location"]
+    token = token_url.split("?t=")[1]
+    assert client.get(f"/party/receipt/{other.pk}/pdf/?t={token}").status_code == 404
+
+
+def test_a_receipt_pdf_still_being_rendered_shows_a_page_that_reloads(
+    party, client_for, file_storage, settings, monkeypatch
+):
+    from gongzhi.core import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    queued = []
+    monkeypatch.setattr(tasks.call, "delay", lambda path, *args: queued.append((path, args)))
+    receipt = actions.issue_receipt(actor=None, report=_report(party))
+    client = client_for(party["member_user"])
+    url = client.get(f"/party/receipt/{receipt.pk}/pdf/")["Location"]
+    pending = client.get(url)
+    assert pending.status_code == 202 and 'http-equiv="refresh"' in pending.content.decode()
+    [(path, args)] = queued
+    assert path == "gongzhi.party.pdf.receipt_to_storage"
+    import_string(path)(*args)  # the worker
+    done = client.get(url)
+    assert done.status_code == 200 and b"".join(done.streaming_content).startswith(b"%PDF")
 
 
 @freeze_time("2026-06-15 10:00:00+08:00")
@@ -269,3 +333,11 @@ def test_unit_liaison_of_another_unit_cannot_report_for_this_one(party, tree):
             contact_phone="1",
             tasks="y",
         )
+
+
+def test_report_in_form_offers_the_residential_organization_where_the_member_lives(party):
+    from gongzhi.party.forms import ReportInForm
+
+    offered = set(ReportInForm(member=party["member"]).fields["receiving"].queryset)
+    assert party["residential"] in offered
+    assert party["other_residential"] not in offered  # another committee's organization

@@ -90,6 +90,56 @@ def test_files_are_rendered_by_the_task_and_served_to_their_owner_only(
     assert client_for(district_admin).get(response["Location"]).status_code == 404
 
 
+def test_a_report_file_still_being_rendered_shows_a_page_that_reloads(
+    client_for, registry_officer, tree, orgs, settings, tmp_path, monkeypatch
+):
+    from django.utils.module_loading import import_string
+
+    from gongzhi.core import tasks
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a broker: the file is rendered by a worker
+    queued = []
+    monkeypatch.setattr(tasks.call, "delay", lambda path, *args: queued.append((path, args)))
+    client = client_for(registry_officer)
+    response = client.post(
+        "/reports/orgs/file/",
+        {"area": tree["songjiang"].pk, "as_of": "2021-12-31", "compare_to": "2020-12-31", "format": "json"},
+    )
+    pending = client.get(response["Location"])
+    assert pending.status_code == 202 and 'http-equiv="refresh"' in pending.content.decode()
+    [(path, args)] = queued
+    assert path == "gongzhi.reports.files.render_to_storage"
+    import_string(path)(*args)  # the worker
+    done = client.get(response["Location"])
+    assert done.status_code == 200 and b"".join(done.streaming_content).startswith(b"{")
+
+
+def test_a_forged_or_foreign_token_opens_no_report_file(client_for, registry_officer, tree, orgs):
+    from django.core import signing
+
+    from gongzhi.core import files
+
+    client = client_for(registry_officer)
+    assert client.get("/reports/files/forged/").status_code == 404
+    # A valid token of another kind of file (a receipt) is not a report file.
+    payload = {
+        "k": "party.receipt",
+        "n": "x.pdf",
+        "u": registry_officer.pk,
+        "a": tree["songjiang"].pk,
+        "f": "pdf",
+    }
+    other = signing.dumps(payload, salt=files.SALT)
+    assert client.get(f"/reports/files/{other}/").status_code == 404
+
+
 def test_file_request_with_a_bad_format_or_area_outside_scope(client_for, street_admin, tree, orgs):
     client = client_for(street_admin)
     bad = client.post(
@@ -136,3 +186,19 @@ def test_cli_refuses_unknown_areas_and_reversed_dates(tree, orgs):
         call_command(
             "report", "orgs", "--area", "310117", "--as-of", "2021-01-01", "--compare-to", "2021-06-01"
         )
+
+
+def test_sweep_deletes_rendered_files_older_than_a_day(tmp_path, settings):
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from gongzhi.core import files
+
+    settings.MEDIA_ROOT = tmp_path
+    name = files.save(files.storage_name("reports/orgs-test", "pdf"), b"%PDF-1.7")
+    assert name.startswith("rendered/reports/")
+    assert files.expire_rendered(now=timezone.now()) == 0
+    assert files.expire_rendered(now=timezone.now() + dt.timedelta(days=1, minutes=1)) == 1
+    assert not default_storage.exists(name)

@@ -1,6 +1,7 @@
 """Pages: each list and detail renders for the right roles and refuses the others."""
 
 import datetime as dt
+import subprocess
 
 import pytest
 from django.utils import timezone
@@ -106,8 +107,20 @@ def test_negative_hours_in_the_form_show_an_error_next_to_the_field(
     assert own_volunteer.records.count() == 0
 
 
+@pytest.fixture
+def file_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    return tmp_path
+
+
 def test_certificate_pdf_page_for_the_volunteer_themselves(
-    client_for, volunteer, own_volunteer, street_admin
+    client_for, volunteer, own_volunteer, street_admin, file_storage
 ):
     actions.record_service(
         actor=None,
@@ -118,8 +131,58 @@ def test_certificate_pdf_page_for_the_volunteer_themselves(
         recording_body="江中",
     )
     cert = actions.issue_certificate(actor=street_admin, volunteer=own_volunteer)
+    # Rendered by a task into the storage, then served by a token bound to the user who asked.
     r = client_for(volunteer).get(f"/volunteers/certificates/{cert.pk}.pdf")
-    assert r.status_code == 200 and r.content[:4] == b"%PDF"
+    assert r.status_code == 302 and "?t=" in r["Location"]
+    pdf = client_for(volunteer).get(r["Location"])
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    content = b"".join(pdf.streaming_content)
+    assert content[:4] == b"%PDF"
+    assert len(list(file_storage.glob("rendered/volunteers/certificate-*.pdf"))) == 1
+    (file_storage / "c.pdf").write_bytes(content)
+    text = subprocess.run(  # noqa: S603 - fixed local tool
+        ["pdftotext", str(file_storage / "c.pdf"), "-"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert cert.number in text and "李志愿" in text
+
+
+def _certified(volunteer, actor):
+    actions.record_service(
+        actor=None,
+        volunteer=volunteer,
+        hours=2,
+        served_on=dt.date(2026, 11, 1),
+        content="助老",
+        recording_body="江中",
+    )
+    return actions.issue_certificate(actor=actor, volunteer=volunteer)
+
+
+def test_a_certificate_token_opens_only_for_its_user_and_its_certificate(
+    client_for, volunteer, own_volunteer, street_admin, make_volunteer, file_storage
+):
+    cert = _certified(own_volunteer, street_admin)
+    other = _certified(make_volunteer("王志愿"), street_admin)
+    url = client_for(volunteer).get(f"/volunteers/certificates/{cert.pk}.pdf")["Location"]
+    # The street admin may see the certificate, but not through the volunteer's token.
+    assert client_for(street_admin).get(url).status_code == 404
+    token = (
+        client_for(street_admin).get(f"/volunteers/certificates/{cert.pk}.pdf")["Location"].split("?t=")[1]
+    )
+    assert (
+        client_for(street_admin).get(f"/volunteers/certificates/{other.pk}.pdf?t={token}").status_code == 404
+    )
+    assert client_for(street_admin).get(f"/volunteers/certificates/{cert.pk}.pdf?t=forged").status_code == 404
+
+
+def test_other_street_cannot_start_a_certificate_pdf(
+    client_for, other_street_admin, own_volunteer, street_admin
+):
+    cert = _certified(own_volunteer, street_admin)
+    assert client_for(other_street_admin).get(f"/volunteers/certificates/{cert.pk}.pdf").status_code == 403
 
 
 def test_other_street_cannot_open_a_volunteer_record(client_for, other_street_admin, own_volunteer):

@@ -11,4 +11,8 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # case_app: intake, lifecycle, routing; field_app: visits, patrols, campaigns, KPIs, Open311.
-        from . import case_app, field_app  # noqa: F401
+        from . import (  # noqa: F401
+            case_app,
+            field_app,
+            figures_campaigns,  # noqa: F401  (campaign rollup figures and dashboard section)
+        )

@@ -1,6 +1,9 @@
 """Read side of cases: scoped lists, the handler's inbox, the timeline a viewer may see, counts for to-dos."""
 
+import datetime as dt
+
 from django.db.models import Q
+from django.utils import timezone
 
 from gongzhi.accounts.roles import ScopeKind
 from gongzhi.areas.models import subtree_q
@@ -50,11 +53,24 @@ def my_tasks(user, states=("pending",)):
     return qs.filter(q)
 
 
-def filtered(qs, *, state="", view="", user=None, category=None):
+def filtered(
+    qs, *, state="", view="", user=None, category=None, area=None, received=None, category_code="", channel=""
+):
+    """Narrow a (scoped) case list: state, view, category, the subtree of `area`, the months
+    `received` = (first "YYYY-MM", last "YYYY-MM") of receipt, a category code and a channel — the
+    filters the area dashboard's numbers link to (one index range on area_path and received_at)."""
     if state in machine.STATES:
         qs = qs.filter(state=state)
     if category:
         qs = qs.filter(category_id=category)
+    if area is not None:
+        qs = qs.filter(subtree_q("area_path", area.path))
+    if received:
+        qs = qs.filter(received_at__gte=_month_start(received[0]), received_at__lt=_month_after(received[1]))
+    if category_code:
+        qs = qs.filter(category__code=category_code)
+    if channel:
+        qs = qs.filter(channel=channel)
     if view == "open":
         qs = qs.filter(state__in=machine.OPEN_STATES)
     elif view == "overdue":
@@ -66,6 +82,15 @@ def filtered(qs, *, state="", view="", user=None, category=None):
     elif view == "to_accept" and user is not None:
         qs = qs.filter(pk__in=my_tasks(user).values("case_id"))
     return qs
+
+
+def _month_start(period: str) -> dt.datetime:
+    return dt.datetime(int(period[:4]), int(period[5:7]), 1, tzinfo=timezone.get_current_timezone())
+
+
+def _month_after(period: str) -> dt.datetime:
+    y, m = int(period[:4]), int(period[5:7])
+    return dt.datetime(y + m // 12, m % 12 + 1, 1, tzinfo=timezone.get_current_timezone())
 
 
 def timeline_for(user, case):

@@ -1,6 +1,7 @@
 """Case pages: the list and inbox, the phone-friendly report form with duplicate suggestions, the case
 page with its timeline and one form per allowed action, evidence downloads, routing rules."""
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -44,7 +45,10 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def case_list(request):
     view = request.GET.get("view", "")
     state = request.GET.get("state", "")
-    qs = queries.filtered(queries.visible_cases(request.user), state=state, view=view, user=request.user)
+    narrow = _list_filters(request)
+    qs = queries.filtered(
+        queries.visible_cases(request.user), state=state, view=view, user=request.user, **narrow["filters"]
+    )
     page = _page(request, qs, ("-received_at",), "cases")
     tabs = [
         ("", _("All")),
@@ -63,10 +67,37 @@ def case_list(request):
             "state": state,
             "tabs": tabs,
             "states": Case._meta.get_field("state").choices,
-            "query": urlencode({k: v for k, v in (("view", view), ("state", state)) if v}),
+            "query": urlencode({k: v for k, v in (("view", view), ("state", state), *narrow["params"]) if v}),
+            "narrowed": narrow,
             "can_report": _report_areas(request.user).exists(),
         },
     )
+
+
+_MONTH = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
+_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+def _list_filters(request) -> dict:
+    """The area dashboard's drill filters (?area=ID&from=YYYY-MM&to=YYYY-MM&category=CODE&channel=C);
+    values that do not parse are ignored. The list stays scoped to what the user may see."""
+    get = request.GET.get
+    filters, params = {}, []
+    area_id = get("area", "")
+    if re.fullmatch(r"[0-9]{1,18}", area_id):
+        area = Area.objects.filter(pk=int(area_id)).first()
+        if area is not None:
+            filters["area"] = area
+            params.append(("area", str(area.pk)))
+    start, end = get("from", ""), get("to", "")
+    if _MONTH.match(start) and _MONTH.match(end) and start <= end:
+        filters["received"] = (start, end)
+        params += [("from", start), ("to", end)]
+    for key, arg in (("category", "category_code"), ("channel", "channel")):
+        if _CODE.match(get(key, "")):
+            filters[arg] = get(key)
+            params.append((key, get(key)))
+    return {"filters": filters, "params": params, "area": filters.get("area")}
 
 
 def _report_areas(user):

@@ -1,4 +1,5 @@
-"""Import pages: upload a file (or dry-run it), see the result and every bad row, download reports and templates."""
+"""Import pages: upload a file (or dry-run it), follow the queued job, see the result and every bad row, download
+reports and templates. The upload is imported as a task (`import_jobs`); the job page polls (htmx) until done."""
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import imports, policy
+from . import import_jobs, imports, policy
 from .models import AuditEvent, ImportJob
 from .paging import InvalidCursor, KeysetPaginator
 
@@ -59,7 +60,7 @@ def import_list(request):
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            job = imports.run(
+            job = import_jobs.start(
                 form.cleaned_data["kind"],
                 form.cleaned_data["file"],
                 actor=request.user,
@@ -78,6 +79,7 @@ def import_list(request):
     labels = {k: c.label for k, c in imports.importers().items()}
     for job in page.items:
         job.kind_label = labels.get(job.kind, job.kind)
+        job.state = import_jobs.job_state(job)
     return render(
         request,
         "core/imports.html",
@@ -101,6 +103,7 @@ def import_detail(request, job_id):
                 .order_by("id")
                 .values("verb", "object_repr")[:SHOWN_WRITTEN]
             )
+    job.state = import_jobs.job_state(job)
     importer = imports.importers().get(job.kind)
     form = ImportForm(user=request.user, initial={"kind": job.kind})
     return render(

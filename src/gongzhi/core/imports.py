@@ -1,9 +1,9 @@
 """The import framework: read XLSX/CSV, map Chinese or English headers, validate every row, write all or nothing.
 
 An app declares an `Importer` subclass (its columns, how a row becomes objects, how a batch is written)
-and calls `register_importer(cls)`. `run()` is the one entry point for pages and the CLI: it records an
-`ImportJob`, refuses unreadable files with a clear message, reports every bad row, and writes nothing
-unless every row is good. Writes use bulk_create and audit.record_bulk inside one transaction.
+and calls `register_importer(cls)`. `run()` imports a file at once (the CLI); the upload page queues it as a
+task (`import_jobs.start`); both record an `ImportJob` and go through `process()`, which refuses unreadable
+files with a clear message, reports every bad row, and writes nothing unless every row is good. Writes use bulk_create and audit.record_bulk inside one transaction.
 """
 
 import csv
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.roles import AREA_STAFF_ROLES, Role
 
-from . import audit, policy
+from . import audit, events, policy
 from .strings import has_control_chars
 
 IMPORT = policy.register("core.import", [*AREA_STAFF_ROLES, Role.REGISTRY_OFFICER])
@@ -452,6 +452,15 @@ def run(kind: str, uploaded, *, actor, dry_run: bool = False, file_name: str | N
         kind=kind, created_by=actor if getattr(actor, "pk", None) else None, file_name=name, dry_run=dry_run
     )
     data = uploaded.read(MAX_BYTES + 1) if hasattr(uploaded, "read") else bytes(uploaded)
+    return process(job, data, actor)
+
+
+def process(job, data: bytes, actor):
+    """Check every row of the file, then write all rows in one transaction or none; returns the job."""
+    from .models import ImportJob
+
+    kind, name, dry_run = job.kind, job.file_name, job.dry_run
+    importer_cls = get_importer(kind)
     try:
         table = read_table(data, name)
     except ImportFileError as exc:
@@ -479,6 +488,7 @@ def run(kind: str, uploaded, *, actor, dry_run: bool = False, file_name: str | N
                 area=importer.areas.get(min(importer.areas, key=len)) if importer.areas else None,
                 details={"kind": kind, "rows": written, "file": name},
             )
+            events.publish("import.completed", kind=kind, job_id=job.pk)
     except (DatabaseError, ValidationError) as exc:
         # A conflicting change committed between the check and the write: still nothing is written.
         message = _("Nothing was written: the data changed while the file was being imported (%(error)s).")

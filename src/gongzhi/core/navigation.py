@@ -49,6 +49,7 @@ GROUP_OF_NAMESPACE = {
     "matching": "services",
     "bulletins": "services",
     "dashboards": "dashboards",
+    "evaluation": "dashboards",
     "accounts": "admin",
     "core": "admin",
     "notices": "admin",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from gongzhi.areas import paths as area_paths
@@ -22,6 +22,7 @@ from gongzhi.areas.models import Area
 
 from . import sweeps
 from .models import Rollup, RollupDelta
+from .replica import reading_replica
 
 logger = logging.getLogger(__name__)
 
@@ -216,3 +217,152 @@ def rate_display(numerator, denominator, empty: str = "—") -> str:
     """ "87.5%" or `empty` when there is no denominator."""
     value = rate(numerator, denominator)
     return empty if value is None else f"{value}%"
+
+
+# --- reading many cells at once (dashboards) ---------------------------------------------------------
+
+
+def _pending_by_area(area_ids, extra_filter, group_by: tuple[str, ...]) -> dict:
+    """Pending deltas added to every requested area whose subtree holds the delta's area.
+
+    Three small queries whatever the number of areas: the requested areas' paths, the pending sums
+    per delta area (the pending table is small between two folds), and those areas' paths.
+    Returns {(requested area id, *group): [num, den]}.
+    """
+    out: dict = defaultdict(lambda: [ZERO, ZERO])
+    rows = list(
+        RollupDelta.objects.filter(extra_filter)
+        .values("area_id", *group_by)
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+    )
+    if not rows:
+        return out
+    wanted = dict(Area.objects.filter(pk__in=set(area_ids)).values_list("id", "path"))
+    found = dict(Area.objects.filter(pk__in={r["area_id"] for r in rows}).values_list("id", "path"))
+    for row in rows:
+        path = found.get(row["area_id"])
+        for target, target_path in wanted.items():
+            if row["area_id"] == target or (path is not None and path.startswith(target_path)):
+                cell = out[(target, *(row[g] for g in group_by))]
+                cell[0] += row["n"] or ZERO
+                cell[1] += row["d"] or ZERO
+    return out
+
+
+def _period_q(period_from: str | None, period_to: str | None):
+    q = Q()
+    if period_from is not None:
+        q &= Q(period__gte=_check_period(period_from))
+    if period_to is not None:
+        q &= Q(period__lte=_check_period(period_to))
+    return q
+
+
+def read_many(
+    area_ids: Iterable[int],
+    figures: Iterable[str],
+    period_from: str | None,
+    period_to: str | None,
+    include_pending: bool = False,
+) -> dict[tuple[int, str], tuple[Decimal, Decimal]]:
+    """{(area id, figure): (numerator, denominator)} for every area's subtree over the months from..to.
+
+    A whole table (areas × figures) in one grouped query over the Rollup rows (plus a few small ones
+    for pending deltas when asked). `period_from=None` means from the beginning — what a stock
+    (a level kept as +1/-1 deltas) needs. Cells without rows are (0, 0). Reads go to the replica
+    when one is configured (outside an open write transaction, see `core.db_router`).
+    """
+    area_ids, figures = sorted(set(area_ids)), sorted(set(figures))
+    result = {(a, f): (ZERO, ZERO) for a in area_ids for f in figures}
+    if not area_ids or not figures:
+        return result
+    window = _period_q(period_from, period_to)
+    with reading_replica():
+        rows = (
+            Rollup.objects.filter(window, area_id__in=area_ids, figure__in=figures)
+            .values("area_id", "figure")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        )
+        for row in rows:
+            result[(row["area_id"], row["figure"])] = (row["n"] or ZERO, row["d"] or ZERO)
+        if include_pending:
+            pending = _pending_by_area(area_ids, window & Q(figure__in=figures), ("figure",))
+            for (area_id, figure), (num, den) in pending.items():
+                old = result[(area_id, figure)]
+                result[(area_id, figure)] = (old[0] + num, old[1] + den)
+    return result
+
+
+def read_series(
+    area,
+    figures: Iterable[str],
+    period_from: str,
+    period_to: str,
+    include_pending: bool = False,
+) -> dict[str, dict[str, tuple[Decimal, Decimal]]]:
+    """{figure: {"YYYY-MM": (numerator, denominator)}} month by month for the area's subtree.
+
+    One grouped query (plus the pending ones when asked); months without rows are left out —
+    `months(period_from, period_to)` lists every month of the range for a chart's axis.
+    """
+    area_id, figures = _area_id(area), sorted(set(figures))
+    result: dict[str, dict[str, tuple[Decimal, Decimal]]] = {f: {} for f in figures}
+    if not figures:
+        return result
+    window = _period_q(period_from, period_to)
+    with reading_replica():
+        rows = (
+            Rollup.objects.filter(window, area_id=area_id, figure__in=figures)
+            .values("figure", "period")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        )
+        for row in rows:
+            result[row["figure"]][row["period"]] = (row["n"] or ZERO, row["d"] or ZERO)
+        if include_pending:
+            pending = _pending_by_area([area_id], window & Q(figure__in=figures), ("figure", "period"))
+            for (_a, figure, period), (num, den) in pending.items():
+                old = result[figure].get(period, (ZERO, ZERO))
+                result[figure][period] = (old[0] + num, old[1] + den)
+    return result
+
+
+def read_prefixed(
+    area,
+    prefixes: Iterable[str],
+    period_from: str | None,
+    period_to: str | None,
+    include_pending: bool = False,
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """{figure: (numerator, denominator)} of every figure starting with one of the prefixes
+    (dimension figures such as ``cases.recv.c.<code>``) for the area's subtree, in one query."""
+    area_id, prefixes = _area_id(area), sorted(set(prefixes))
+    result: dict[str, tuple[Decimal, Decimal]] = {}
+    if not prefixes:
+        return result
+    names = Q()
+    for prefix in prefixes:
+        names |= Q(figure__startswith=prefix)
+    window = _period_q(period_from, period_to)
+    with reading_replica():
+        rows = (
+            Rollup.objects.filter(window & names, area_id=area_id)
+            .values("figure")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        )
+        for row in rows:
+            result[row["figure"]] = (row["n"] or ZERO, row["d"] or ZERO)
+        if include_pending:
+            for (_a, figure), (num, den) in _pending_by_area([area_id], window & names, ("figure",)).items():
+                old = result.get(figure, (ZERO, ZERO))
+                result[figure] = (old[0] + num, old[1] + den)
+    return result
+
+
+def months(period_from: str, period_to: str, limit: int = 240) -> list[str]:
+    """Every "YYYY-MM" from..to inclusive (at most `limit` months)."""
+    y, m = int(_check_period(period_from)[:4]), int(period_from[5:])
+    out: list[str] = []
+    while f"{y:04d}-{m:02d}" <= _check_period(period_to) and len(out) < limit:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out

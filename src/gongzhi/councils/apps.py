@@ -23,4 +23,7 @@ class CouncilsConfig(AppConfig):
         navigation.register(_("Councils"), "councils:list", actions.VIEW, order=50)
         navigation.register(_("Meetings"), "councils:meetings", None, order=51)
         workitems.register(pending_invitations)
-        from . import wiring_outcomes  # noqa: F401 - votes, elections, outcomes, proposals (Councils B)
+        from . import (
+            figures,  # noqa: F401  (rollup figures, subscribers, dashboard section)
+            wiring_outcomes,  # noqa: F401 - votes, elections, outcomes, proposals (Councils B)
+        )

@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.accounts.models import User
 from gongzhi.core.strings import CleanCharField
@@ -88,7 +89,7 @@ class SeatForm(BootstrapMixin, forms.Form):
     )
     represents = forms.ChoiceField(label=_("Represents"), choices=Seat.Represents.choices)
     represents_label = CleanCharField(label=_("Represented body"), required=False, max_length=120)
-    tenure = forms.ChoiceField(label=_("Tenure"), choices=Seat.Tenure.choices)
+    tenure = forms.ChoiceField(label=pgettext_lazy("council seat", "Tenure"), choices=Seat.Tenure.choices)
     term_start = forms.DateField(label=_("Term starts"), widget=DATE)
     term_end = forms.DateField(label=_("Term ends"), required=False, widget=DATE)
     may_vote = forms.BooleanField(label=_("May vote"), required=False, initial=True)

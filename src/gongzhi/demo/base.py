@@ -222,6 +222,7 @@ DOMAIN_DEMOS = (
     "matching",  # resources, needs, projects
     "bulletins",  # notices, a survey, suggestions
     "party",  # party organizations, members, dual reporting
+    "evaluation",  # a committee evaluation scheme and one closed round
 )
 
 

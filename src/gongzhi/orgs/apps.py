@@ -18,7 +18,10 @@ class OrgsConfig(AppConfig):
 
         from gongzhi.core import navigation, workitems
 
-        from . import actions  # noqa: F401  (registers audit verbs)
+        from . import (
+            actions,  # noqa: F401  (registers audit verbs)
+            figures,  # noqa: F401  (rollup figures, subscribers, dashboard section)
+        )
         from . import permissions as P
         from .workitems import inspection_work
 

@@ -19,6 +19,7 @@ class PartyConfig(AppConfig):
 
         from . import (
             actions,  # noqa: F401  (audit verbs, event subscribers, sweep job)
+            figures,  # noqa: F401  (rollup figures and the dashboard section)
             importers,  # noqa: F401  (the party_members importer)
         )
         from . import permissions as P

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.areas import paths as area_paths
 from gongzhi.core.strings import CleanCharField
 
 from .models import PartyOrganization, Petition, ServiceRecord
@@ -24,7 +25,7 @@ class ReportInForm(forms.Form):
         qs = PartyOrganization.objects.filter(kind__in=PartyOrganization.RESIDENTIAL_KINDS, is_active=True)
         if member is not None:
             # Only organizations whose area holds the member's home.
-            paths = [member.area_path[:i] for i in range(4, len(member.area_path) + 1, 4)]
+            paths = [*area_paths.ancestors(member.area_path), member.area_path] if member.area_path else []
             qs = qs.filter(area_path__in=paths) if paths else qs
             self.initial.setdefault("workplace_name", member.workplace_name)
             self.initial.setdefault("skills", member.skills)

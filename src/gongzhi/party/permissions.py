@@ -36,8 +36,17 @@ def can_manage(user, org) -> bool:
     return _covers(user, MANAGE, org)
 
 
+def is_member_of(user, org) -> bool:
+    """The user's own party membership is in this organization (a member sees their own branch)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    from .models import PartyMember
+
+    return PartyMember.objects.filter(person__user=user, organization=org).exists()
+
+
 def can_view(user, org) -> bool:
-    return _covers(user, VIEW, org) or can_manage(user, org)
+    return _covers(user, VIEW, org) or can_manage(user, org) or is_member_of(user, org)
 
 
 def is_secretary_of(user, org) -> bool:

@@ -1,6 +1,5 @@
 """Read side of the party app: scoped lists, rates by area and period, boards, coverage, eligibility."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -15,7 +14,6 @@ from .models import (
     PartyOrganization,
     PointsEntry,
     Receipt,
-    ReportIn,
     ServiceRecord,
     SixActsCommitment,
     SixActsRecord,
@@ -56,30 +54,19 @@ def one_plus_three(working_committee: PartyOrganization) -> dict:
 
 
 def rates(area: Area, year: int, quarter: int | None = None) -> dict:
-    """report rate = in-service members living in the area who reported in ÷ in-service members living there;
-    participation rate = reported members with ≥ 1 recorded service in the period ÷ reported members."""
-    if quarter:
-        from .actions.reporting import quarter_range
+    """Report and participation rates of the area's subtree, read from the party rollups (`figures`).
 
-        start, end = quarter_range(year, quarter)
-    else:
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    in_area = PartyMember.objects.filter(
-        subtree_q("area_path", area.path), status=PartyMember.Status.IN_SERVICE, is_active=True
-    )
-    in_service = in_area.count()
-    reported_ids = ReportIn.objects.filter(
-        subtree_q("area_path", area.path), state=ReportIn.State.ACCEPTED, decided_at__date__lte=end
-    ).values("member_id")
-    reported = in_area.filter(pk__in=reported_ids).count()
-    active = (
-        ServiceRecord.objects.filter(
-            member_id__in=in_area.filter(pk__in=reported_ids).values("id"), served_on__range=(start, end)
-        )
-        .values("member_id")
-        .distinct()
-        .count()
-    )
+    report rate = in-service members living in the area who reported in ÷ in-service members living
+    there (both stocks at the period's end); participation rate = members with ≥ 1 service record
+    from 1 January to the period's end ÷ reported members (participation is per calendar year).
+    """
+    from . import figures
+
+    last_month = 12 if not quarter else quarter * 3
+    end = f"{year:04d}-{last_month:02d}"
+    in_service = int(figures.read(area, figures.MEMBERS, figures.BEGINNING, end)[0])
+    reported = int(figures.read(area, figures.REPORTED, figures.BEGINNING, end)[0])
+    active = int(figures.read(area, figures.ACTIVE, f"{year:04d}-01", end)[0])
     return {
         "area": area,
         "year": year,
@@ -143,49 +130,47 @@ def receipts_at_workplace(org: PartyOrganization):
 
 def coverage(area: Area, year: int) -> dict:
     """有党员的地方就有党组织: units, organizations and compounds with members but no party organization,
-    and organizations without regular activity (no service record of their members, no deliberation) in the year."""
-    in_area = subtree_q("area_path", area.path)
-    orgs = PartyOrganization.objects.filter(in_area, is_active=True)
-    units_with_org = set(orgs.exclude(stationed_unit=None).values_list("stationed_unit_id", flat=True))
-    socs_with_org = set(
-        orgs.exclude(social_organization=None).values_list("social_organization_id", flat=True)
-    )
-    members = PartyMember.objects.filter(is_active=True)
-    units = [
-        u
-        for u in StationedUnit.objects.filter(in_area).exclude(pk__in=units_with_org)
-        if members.filter(workplace_name=u.name).exists()
-    ]
-    socs = [
-        s
-        for s in SocialOrganization.objects.filter(in_area).exclude(pk__in=socs_with_org)
-        if members.filter(workplace_name=s.name).exists()
-    ]
-    residential_paths = list(
-        orgs.filter(kind__in=PartyOrganization.RESIDENTIAL_KINDS).values_list("area_path", flat=True)
-    )
-    compounds = []
-    for compound in Area.objects.subtree(area).filter(kind="compound"):
-        if any(compound.path.startswith(p) for p in residential_paths):
-            continue
-        if members.filter(subtree_q("area_path", compound.path)).exists():
-            compounds.append(compound)
+    and organizations without regular activity (no service record of their members, no deliberation) in the year.
+
+    A fixed number of queries whatever the size of the area (names and paths are matched in memory)."""
     from .models import Deliberation
 
-    active_orgs = set(
-        ServiceRecord.objects.filter(served_on__year=year).values_list("organization_id", flat=True)
-    ) | set(
+    in_area = subtree_q("area_path", area.path)
+    orgs = list(PartyOrganization.objects.filter(in_area, is_active=True).order_by("name"))
+    units_with_org = {o.stationed_unit_id for o in orgs if o.stationed_unit_id}
+    socs_with_org = {o.social_organization_id for o in orgs if o.social_organization_id}
+    members = PartyMember.objects.filter(is_active=True)
+    units = list(StationedUnit.objects.filter(in_area).exclude(pk__in=units_with_org).order_by("name"))
+    socs = list(SocialOrganization.objects.filter(in_area).exclude(pk__in=socs_with_org).order_by("name"))
+    names = {u.name for u in units} | {s.name for s in socs}
+    staffed = (
+        set(members.filter(workplace_name__in=names).values_list("workplace_name", flat=True).distinct())
+        if names
+        else set()
+    )
+    residential_paths = [o.area_path for o in orgs if o.kind in PartyOrganization.RESIDENTIAL_KINDS]
+    candidates = [
+        c
+        for c in Area.objects.subtree(area).filter(kind="compound").order_by("path")
+        if not any(c.path.startswith(p) for p in residential_paths)
+    ]
+    lengths = {len(c.path) for c in candidates}
+    member_paths = (
+        set(members.filter(in_area).values_list("area_path", flat=True).distinct()) if candidates else set()
+    )
+    inhabited = {p[:n] for p in member_paths for n in lengths}
+    compounds = [c for c in candidates if c.path in inhabited]
+    served = ServiceRecord.objects.filter(served_on__year=year)
+    active_orgs = set(served.values_list("organization_id", flat=True).distinct())
+    active_orgs |= set(served.values_list("member__organization_id", flat=True).distinct())
+    active_orgs |= set(
         Deliberation.objects.filter(month__startswith=f"{year}-").values_list("organization_id", flat=True)
     )
-    active_orgs |= set(
-        ServiceRecord.objects.filter(served_on__year=year).values_list("member__organization_id", flat=True)
-    )
-    inactive = [o for o in orgs.order_by("name") if o.pk not in active_orgs]
     return {
-        "units": units,
-        "organizations": socs,
+        "units": [u for u in units if u.name in staffed],
+        "organizations": [s for s in socs if s.name in staffed],
         "compounds": compounds,
-        "inactive": inactive,
+        "inactive": [o for o in orgs if o.pk not in active_orgs],
         "year": year,
         "area": area,
     }

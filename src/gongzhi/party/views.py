@@ -4,7 +4,7 @@ PDF), the workplace's view, area figures, petitions, the member's handbook, publ
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +59,22 @@ def _year(request) -> int:
     return min(max(y, 2000), 2100)
 
 
+# Organizations that answer for their whole area: their secretaries and members see its figures.
+TERRITORIAL = (PartyOrganization.Kind.WORKING_COMMITTEE, *PartyOrganization.RESIDENTIAL_KINDS)
+
+
+def can_see_area(user, area, capability: str = P.VIEW) -> bool:
+    """The capability over the area: by an area grant, or over a party organization answering for the area
+    (a working committee's or residential-area organization's secretary holds a grant for that body only)."""
+    if policy.can(user, capability, area=area):
+        return True
+    check = P.can_manage if capability == P.MANAGE else P.can_view
+    orgs = PartyOrganization.objects.filter(area=area, kind__in=TERRITORIAL, is_active=True).select_related(
+        "area", "parent"
+    )[:20]
+    return any(check(user, o) for o in orgs)
+
+
 def _page(request, qs, ordering, name):
     paginator = KeysetPaginator(qs, ordering, page_size=50, name=name)
     try:
@@ -79,7 +95,8 @@ def home(request):
     orgs = _page(
         request, queries.organizations_for(request.user).select_related("area"), ("name",), "party.home"
     )
-    areas = Area.objects.filter(pk__in=[g.area_id for g in policy.grants(request.user) if g.area_id])[:10]
+    granted = Area.objects.filter(pk__in=[g.area_id for g in policy.grants(request.user) if g.area_id])
+    areas = [a for a in granted.order_by("path")[:10] if can_see_area(request.user, a)]
     return render(
         request, "party/home.html", {"me": me, "report": report, "orgs": orgs, "areas": areas, "page": orgs}
     )
@@ -125,6 +142,8 @@ def organization(request, pk):
         "board": queries.six_acts_board(org, year) if manage else [],
         "points": queries.points_totals(org, year) if manage else [],
         "assembly": org.representative_council,
+        "parent_visible": bool(org.parent_id and P.can_view(request.user, org.parent)),
+        "figures_visible": manage and can_see_area(request.user, org.area),
         "reason_form": ReasonForm(),
         "service_form": ServiceForm(initial={"served_on": today}),
         "act_form": ActForm(initial={"done_on": today}),
@@ -260,12 +279,33 @@ def receipt(request, pk):
 
 @login_required
 def receipt_pdf(request, pk):
-    from .pdf import receipt_pdf as render_pdf
+    """Without a token: start rendering (a task) and redirect to this URL with the file's token.
+
+    With one: the file, once stored, for the user the token was made for (404 for anyone else).
+    """
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from gongzhi.core import files
+
+    from . import pdf
 
     r = _receipt(request, pk)
-    response = HttpResponse(render_pdf(r), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="receipt-{r.number}.pdf"'
-    return response
+    token = request.GET.get("t")
+    if not token:
+        token = pdf.request_receipt_pdf(request.user, r)
+        return redirect(f"{reverse('party:receipt_pdf', args=[r.pk])}?{urlencode({'t': token})}")
+    payload = files.open_token(token, request.user, kind=pdf.FILE_KIND)
+    if payload is None or payload.get("o") != r.pk:
+        raise Http404
+    return files.response(
+        request,
+        payload,
+        filename=f"receipt-{r.number}.pdf",
+        content_type="application/pdf",
+        as_attachment=False,
+    )
 
 
 @login_required
@@ -310,11 +350,12 @@ def workplace(request, pk):
 @login_required
 def area_figures(request, pk):
     area = get_object_or_404(Area, pk=pk)
-    policy.require(request.user, P.VIEW, area=area)
+    if not can_see_area(request.user, area):
+        raise PermissionDenied(P.VIEW)
     year = _year(request)
     rows = [queries.rates(area, year)] + [queries.rates(area, year, q) for q in (1, 2, 3, 4)]
     children = [queries.rates(c, year) for c in area.children.order_by("path")[:50]]
-    coverage = queries.coverage(area, year) if policy.can(request.user, P.MANAGE, area=area) else None
+    coverage = queries.coverage(area, year) if can_see_area(request.user, area, P.MANAGE) else None
     return render(
         request,
         "party/area.html",

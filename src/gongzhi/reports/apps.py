@@ -17,3 +17,9 @@ class ReportsConfig(AppConfig):
         # The programme pages live in the orgs app (Orgs B's part); their menu entry is registered here.
         navigation.register(_("Programmes"), "orgs_programs:index", VIEW_PROGRAMS, order=34)
         navigation.register(_("Reports"), "reports:orgs", P.VIEW_REPORT, order=90)
+
+        from . import dashboard, sections  # noqa: F401  (the dashboard capability; cases/volunteers/matching sections)
+
+        navigation.register(
+            _("Area dashboard"), "reports:dashboard_home", dashboard.VIEW, order=80, group="dashboards"
+        )

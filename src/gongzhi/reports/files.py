@@ -1,24 +1,20 @@
 """The report as a file: PDF (WeasyPrint, SVG charts, CJK font) or XLSX workbook, rendered off the request.
 
-`request_file()` starts `render_to_storage` through gongzhi.core.tasks (inline without a broker, a
-Celery task with one) and returns a signed token; the download view serves the file once it exists
+`request_file()` starts `render_to_storage` as a task through gongzhi.core.files (inline without a broker,
+a Celery task with one) and returns a signed token; the download view serves the file once it exists
 in the default storage. The token binds the file to the user who asked for it.
 """
 
 import datetime as dt
 import io
-import uuid
 from decimal import Decimal
 
-from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import Area
-from gongzhi.core import tasks
+from gongzhi.core import files
 
 from . import orgs_report, svg
 
@@ -27,8 +23,6 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "json": ("application/json", "json"),
 }
-SALT = "gongzhi.reports.file"
-MAX_AGE = 24 * 3600
 
 
 def _money_text(value) -> str:
@@ -213,42 +207,39 @@ def render(report: dict, fmt: str) -> bytes:
     raise ValueError(f"unknown report format {fmt!r}")
 
 
+KIND = "reports.orgs"
+
+
 def render_to_storage(area_id: int, as_of: str, compare_to: str, fmt: str, name: str, language: str) -> str:
     """The task: build the report from the records and store the file under `name`."""
     area = Area.objects.get(pk=area_id)
     with translation.override(language):
         report = orgs_report.build(area, dt.date.fromisoformat(as_of), dt.date.fromisoformat(compare_to))
         data = render(report, fmt)
-    return default_storage.save(name, ContentFile(data))
+    return files.save(name, data)
 
 
 def request_file(user, area, as_of: dt.date, compare_to: dt.date, fmt: str) -> str:
     """Start rendering; return the signed token of the file (ready at once without a broker)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}")
-    name = (
-        f"reports/orgs-{area.code or area.pk}-{as_of.isoformat()}-{uuid.uuid4().hex[:12]}.{FORMATS[fmt][1]}"
-    )
-    stored = tasks.run_task(
+    return files.request_file(
+        user,
         "gongzhi.reports.files.render_to_storage",
         area.pk,
         as_of.isoformat(),
         compare_to.isoformat(),
         fmt,
-        name,
-        translation.get_language() or "zh-hans",
+        kind=KIND,
+        name=files.storage_name(f"reports/orgs-{area.code or area.pk}-{as_of.isoformat()}", FORMATS[fmt][1]),
+        a=area.pk,
+        f=fmt,
     )
-    if isinstance(stored, str):  # inline: the storage may have altered the name
-        name = stored
-    return signing.dumps({"n": name, "u": user.pk, "a": area.pk, "f": fmt}, salt=SALT)
 
 
 def open_token(token: str, user) -> dict | None:
     """The token's payload when it is valid and belongs to the user; None otherwise."""
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(payload, dict) or payload.get("u") != user.pk or payload.get("f") not in FORMATS:
+    payload = files.open_token(token, user, kind=KIND)
+    if payload is None or payload.get("f") not in FORMATS:
         return None
     return payload

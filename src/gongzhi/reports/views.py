@@ -1,13 +1,13 @@
 """Report pages: the social-organization development report (ECharts page) and its files (PDF, XLSX, JSON)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Area, AreaKind
+from gongzhi.core import files as core_files
 from gongzhi.core import policy
 from gongzhi.orgs import permissions as P
 
@@ -73,14 +73,8 @@ def file(request, token):
     if area is None:
         raise Http404
     policy.require(request.user, P.VIEW_REPORT, area=area)
-    name = payload["n"]
-    if not default_storage.exists(name):
-        # Still being rendered by a worker: the page polls until the file is there.
-        return render(request, "reports/file_pending.html", {"token": token}, status=202)
     content_type, ext = files.FORMATS[payload["f"]]
-    return FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=f"orgs-report-{area.code or area.pk}.{ext}",
-        content_type=content_type,
+    # While a worker is still rendering the file, the page reloads until it is there.
+    return core_files.response(
+        request, payload, filename=f"orgs-report-{area.code or area.pk}.{ext}", content_type=content_type
     )

@@ -1,4 +1,8 @@
-"""The service certificate as a PDF (WeasyPrint): identity masked, hours, service content, issuer, number, date."""
+"""The service certificate as a PDF (WeasyPrint): identity masked, hours, service content, issuer, number, date.
+
+The page's download renders it off the request: `request_certificate_pdf` starts `certificate_to_storage`
+as a task through gongzhi.core.files and the file is served by a token bound to the user who asked.
+"""
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -35,3 +39,28 @@ def render_certificate_pdf(cert: Certificate, language: str | None = None) -> by
     with translation.override(language or translation.get_language()):
         html = render_to_string("volunteers/certificate_pdf.html", certificate_context(cert))
     return HTML(string=html).write_pdf()
+
+
+FILE_KIND = "volunteers.certificate"
+
+
+def certificate_to_storage(certificate_id: int, name: str, language: str) -> str:
+    """The task: render the certificate's PDF and store it under `name` (returns the stored name)."""
+    from gongzhi.core import files
+
+    cert = Certificate.objects.select_related("volunteer__person", "volunteer__area").get(pk=certificate_id)
+    return files.save(name, render_certificate_pdf(cert, language))
+
+
+def request_certificate_pdf(user, cert: Certificate) -> str:
+    """Start rendering the certificate's PDF for `user` (a task); returns the signed token of the file."""
+    from gongzhi.core import files
+
+    return files.request_file(
+        user,
+        "gongzhi.volunteers.certificates.certificate_to_storage",
+        cert.pk,
+        kind=FILE_KIND,
+        name=files.storage_name(f"volunteers/certificate-{cert.number}", "pdf"),
+        o=cert.pk,
+    )

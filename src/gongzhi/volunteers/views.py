@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,9 +14,8 @@ from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 from gongzhi.core.pii import mask_id_number
 from gongzhi.people.models import Person
 
-from . import actions, queries
+from . import actions, certificates, queries
 from . import permissions as P
-from .certificates import render_certificate_pdf
 from .forms import (
     CorrectionForm,
     HoursForm,
@@ -458,8 +457,23 @@ def certificate_issue(request, volunteer_id):
 
 @login_required
 def certificate_pdf(request, certificate_id):
+    """Without a token: start rendering (a task) and redirect here with the file's token; with one: the file,
+    once stored, for the user the token was made for (404 for anyone else)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from gongzhi.core import files
+
     cert = get_or_404(Certificate, certificate_id, "volunteer__person", "volunteer__area")
     _visible_volunteer(request, cert.volunteer_id)
-    response = HttpResponse(render_certificate_pdf(cert), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'
-    return response
+    token = request.GET.get("t")
+    if not token:
+        token = certificates.request_certificate_pdf(request.user, cert)
+        return redirect(f"{reverse('volunteers:certificate_pdf', args=[cert.pk])}?{urlencode({'t': token})}")
+    payload = files.open_token(token, request.user, kind=certificates.FILE_KIND)
+    if payload is None or payload.get("o") != cert.pk:
+        raise Http404
+    return files.response(
+        request, payload, filename=f"{cert.number}.pdf", content_type="application/pdf", as_attachment=False
+    )

@@ -21,6 +21,7 @@ from gongzhi.areas.models import COMMITTEE_KINDS, AreaKind
 from gongzhi.core import audit, events, policy, sweeps, workitems
 from gongzhi.notices.actions import notify, register_kind
 
+from .. import figures_campaigns
 from ..models import Campaign, CampaignTarget, Case
 from .visits import _text
 
@@ -193,6 +194,11 @@ def lock_campaign(*, actor, campaign: Campaign) -> Campaign:
         campaign.locked_at = timezone.now()
         campaign.save(update_fields=["state", "locked_at"])
         audit.record(actor, "campaign.locked", campaign, details={"targets": len(targets)})
+        events.publish(
+            "campaign.locked",
+            campaign_id=campaign.pk,
+            snapshots=[figures_campaigns.target_snapshot(t, campaign) for t in targets],
+        )
     return campaign
 
 
@@ -243,6 +249,7 @@ def record_reinspection(*, actor, target: CampaignTarget, confirmed: bool, note=
         policy.require(actor, REINSPECT, area=target.area)
         if target.state != CampaignTarget.State.AWAITING_CHECK:
             raise ValidationError({"state": _("This target is not awaiting re-inspection.")})
+        before = figures_campaigns.target_snapshot(target)
         if confirmed:
             if target.reinspect_due_on and _today() < target.reinspect_due_on:
                 raise ValidationError(
@@ -266,6 +273,12 @@ def record_reinspection(*, actor, target: CampaignTarget, confirmed: bool, note=
         audit.record(
             actor, "campaign.reinspected", target, details={"confirmed": bool(confirmed), "note": note}
         )
+        events.publish(
+            "campaign.target_changed",
+            target_id=target.pk,
+            before=before,
+            after=figures_campaigns.target_snapshot(target),
+        )
     return target
 
 
@@ -282,6 +295,7 @@ def report_rebound(
             raise ValidationError({"state": _("The campaign's list is not locked yet.")})
         if target.state not in (CampaignTarget.State.RECTIFIED, CampaignTarget.State.AWAITING_CHECK):
             raise ValidationError({"state": _("Only a rectified target can rebound.")})
+        before = figures_campaigns.target_snapshot(target)
         if case is None:
             case = _open_case(actor, target, target.campaign, note=note, found_by=found_by)
         target.case = case
@@ -301,6 +315,12 @@ def report_rebound(
             ]
         )
         audit.record(actor, "campaign.rebound", target, details={"case": case.number, "note": note})
+        events.publish(
+            "campaign.target_changed",
+            target_id=target.pk,
+            before=before,
+            after=figures_campaigns.target_snapshot(target),
+        )
     return target
 
 

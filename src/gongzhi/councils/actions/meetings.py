@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts.models import User
-from gongzhi.core import audit
+from gongzhi.core import audit, events, rollups
 from gongzhi.notices.actions import notify, register_kind
 
 from .. import visibility
@@ -296,6 +296,12 @@ def mark_held(*, actor, meeting: Meeting) -> Meeting:
     meeting.registration_open = False
     meeting.save(update_fields=["state", "registration_open"])
     audit.record(actor, "meeting.held", meeting)
+    events.publish(
+        "meeting.held",
+        meeting_id=meeting.pk,
+        area_id=meeting.area_id,
+        period=rollups.period_of(meeting.starts_at),
+    )
     return meeting
 
 

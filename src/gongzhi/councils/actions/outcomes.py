@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import Area
-from gongzhi.core import audit, policy, sweeps, workitems
+from gongzhi.core import audit, events, policy, sweeps, workitems
 
-from .. import visibility
+from .. import figures, visibility
 from ..models import (
     ActionItem,
     ActionUpdate,
@@ -106,6 +106,7 @@ def record_resolution(
     resolution.set_area(meeting.area if meeting is not None else council.area)
     resolution.save()
     audit.record(actor, "resolution.recorded", resolution, details={"council": council.pk})
+    events.publish("resolution.recorded", resolution_id=resolution.pk)
     return resolution
 
 
@@ -155,6 +156,7 @@ def add_action_item(
     item.set_area(resolution.area)
     item.save()
     audit.record(actor, "action_item.added", item, details={"resolution": resolution.pk, "due_on": due_on})
+    events.publish("action_item.changed", changes=[(None, figures.item_snapshot(item))])
     return item
 
 
@@ -166,6 +168,7 @@ def update_action_item(*, actor, item: ActionItem, **changes) -> ActionItem:
         raise PermissionDenied(MANAGE)
     if item.status in (ActionItem.Status.DONE, ActionItem.Status.CANCELLED):
         raise ValidationError({"status": _("The action is finished; it can no longer be changed.")})
+    before = figures.item_snapshot(item)
     changed = []
     for key in ("title", "owner_kind", "owner_id", "owner_label", "owner_user", "due_on"):
         if key not in changes or changes[key] is None and key not in ("owner_id", "owner_user"):
@@ -183,6 +186,7 @@ def update_action_item(*, actor, item: ActionItem, **changes) -> ActionItem:
     item.is_overdue = item.due_on < timezone.localdate()
     item.save()
     audit.record(actor, "action_item.updated", item, details={"changed": changed})
+    events.publish("action_item.changed", changes=[(before, figures.item_snapshot(item))])
     return item
 
 
@@ -214,6 +218,7 @@ def report_progress(*, actor, item: ActionItem, progress, note, evidence=None) -
     if evidence:
         update.evidence = evidence
     update.save()
+    before = figures.item_snapshot(item)
     today = timezone.localdate()
     item.progress = progress
     if progress == 100:
@@ -225,6 +230,7 @@ def report_progress(*, actor, item: ActionItem, progress, note, evidence=None) -
         item.is_overdue = item.due_on < today
     item.save()
     audit.record(actor, "action_item.progress", item, details={"progress": progress, "update": update.pk})
+    events.publish("action_item.changed", changes=[(before, figures.item_snapshot(item))])
     return update
 
 
@@ -236,6 +242,7 @@ def cancel_action_item(*, actor, item: ActionItem, reason) -> ActionItem:
     reason = _text(reason, "reason", _("Say why the action is cancelled."))
     if item.status in (ActionItem.Status.DONE, ActionItem.Status.CANCELLED):
         raise ValidationError({"status": _("The action is already finished.")})
+    before = figures.item_snapshot(item)
     item.status = ActionItem.Status.CANCELLED
     item.is_overdue = False
     item.save()
@@ -246,6 +253,7 @@ def cancel_action_item(*, actor, item: ActionItem, reason) -> ActionItem:
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(actor, "action_item.cancelled", item, details={"reason": reason})
+    events.publish("action_item.changed", changes=[(before, figures.item_snapshot(item))])
     return item
 
 
@@ -261,12 +269,18 @@ def sweep_action_items(now=None) -> dict:
     today = timezone.localdate(now)
     day_start = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
     with transaction.atomic():
-        flagged = ActionItem.objects.filter(status__in=UNFINISHED, due_on__lt=today, is_overdue=False).update(
-            is_overdue=True
+        to_flag = ActionItem.objects.filter(status__in=UNFINISHED, due_on__lt=today, is_overdue=False)
+        to_clear = ActionItem.objects.filter(is_overdue=True).filter(
+            ~Q(status__in=UNFINISHED) | Q(due_on__gte=today)
         )
-        ActionItem.objects.filter(is_overdue=True).filter(
+        toggled = [*to_flag.select_related("resolution"), *to_clear.select_related("resolution")]
+        changes = [(s, {**s, "overdue": not s["overdue"]}) for s in map(figures.item_snapshot, toggled)]
+        flagged = to_flag.update(is_overdue=True)
+        ActionItem.objects.filter(pk__in=[i.pk for i in toggled], is_overdue=True).filter(
             ~Q(status__in=UNFINISHED) | Q(due_on__gte=today)
         ).update(is_overdue=False)
+        if changes:
+            events.publish("action_item.changed", changes=changes)
         due = list(
             ActionItem.objects.select_for_update()
             .filter(status__in=UNFINISHED, is_overdue=True, owner_user__isnull=False)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.core import audit, events, policy
 
+from .. import figures
 from .. import permissions as P
 from ..models import AnnualInspection, SocialOrganization
 from ..models.inspection import STAFF_GROUPS, STAFF_SUBSETS
@@ -65,6 +66,7 @@ def open_inspection_year(*, actor, area, year: int, due_on: dt.date) -> int:
     with transaction.atomic():
         AnnualInspection.objects.bulk_create(rows, batch_size=2000)
         audit.record(actor, "inspection.opened", area, details={"year": year, "reports": len(rows)})
+        events.publish("inspection.opened", snapshots=[figures.inspection_snapshot(row) for row in rows])
     return len(rows)
 
 
@@ -99,6 +101,7 @@ def submit_inspection(*, actor, inspection, **values) -> AnnualInspection:
     with transaction.atomic():
         row = save_inspection(actor=actor, inspection=inspection, **values) if values else inspection
         row = AnnualInspection.objects.select_for_update().get(pk=row.pk)
+        before = figures.inspection_snapshot(row)
         check_staff({f: getattr(row, f) for f in STAFF_FIELDS})
         updated = AnnualInspection.objects.filter(
             pk=row.pk, state__in=[AnnualInspection.State.DRAFT, AnnualInspection.State.RETURNED]
@@ -109,7 +112,12 @@ def submit_inspection(*, actor, inspection, **values) -> AnnualInspection:
             raise ValidationError(_("This report can no longer be changed."))
         row.refresh_from_db()
         audit.record(actor, "inspection.submitted", row, details={"year": row.year})
-        events.publish("inspection.submitted", inspection_id=row.pk)
+        events.publish(
+            "inspection.submitted",
+            inspection_id=row.pk,
+            before=before,
+            after=figures.inspection_snapshot(row),
+        )
     return row
 
 
@@ -118,6 +126,7 @@ def return_inspection(*, actor, inspection, reason: str) -> AnnualInspection:
     if not (reason or "").strip():
         raise ValidationError({"return_reason": _("Say what must be corrected.")})
     with transaction.atomic():
+        before = {**figures.inspection_snapshot(inspection), "state": AnnualInspection.State.SUBMITTED}
         updated = AnnualInspection.objects.filter(
             pk=inspection.pk, state=AnnualInspection.State.SUBMITTED
         ).update(state=AnnualInspection.State.RETURNED, return_reason=reason)
@@ -125,6 +134,12 @@ def return_inspection(*, actor, inspection, reason: str) -> AnnualInspection:
             raise ValidationError(_("Only a submitted report can be returned."))
         inspection.refresh_from_db()
         audit.record(actor, "inspection.returned", inspection, details={"reason": reason})
+        events.publish(
+            "inspection.returned",
+            inspection_id=inspection.pk,
+            before=before,
+            after=figures.inspection_snapshot(inspection),
+        )
     return inspection
 
 
@@ -135,6 +150,11 @@ def review_inspection(*, actor, inspection, result: str, reason: str = "") -> An
     if result != AnnualInspection.Result.QUALIFIED and not (reason or "").strip():
         raise ValidationError({"result_reason": _("Give the reason for this result.")})
     with transaction.atomic():
+        before = {
+            **figures.inspection_snapshot(inspection),
+            "state": AnnualInspection.State.SUBMITTED,
+            "result": "",
+        }
         updated = AnnualInspection.objects.filter(
             pk=inspection.pk, state=AnnualInspection.State.SUBMITTED
         ).update(
@@ -148,7 +168,12 @@ def review_inspection(*, actor, inspection, result: str, reason: str = "") -> An
             raise ValidationError(_("Only a submitted report can be reviewed."))
         inspection.refresh_from_db()
         audit.record(actor, "inspection.reviewed", inspection, details={"result": result})
-        events.publish("inspection.reviewed", inspection_id=inspection.pk)
+        events.publish(
+            "inspection.reviewed",
+            inspection_id=inspection.pk,
+            before=before,
+            after=figures.inspection_snapshot(inspection),
+        )
     return inspection
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.core import audit, events, pii, policy
 
+from .. import figures
 from .. import permissions as P
 from ..models import FiledTeam, OrgStatusChange, SocialOrganization, StationedUnit
 from ..models.registry import OrgStatus
@@ -112,7 +113,7 @@ def register_organization(
                 recorded_by=_user(actor),
             )
             audit.record(actor, "org.registered", org, details={"uscc": org.uscc, "type": org.org_type})
-            events.publish("org.registered", organization_id=org.pk)
+            events.publish("org.registered", organization_id=org.pk, after=figures.org_snapshot(org))
     except IntegrityError:
         raise ValidationError(
             {"uscc": _("An organization with this unified social credit code is already registered.")}
@@ -134,6 +135,7 @@ def update_organization(*, actor, organization, effective_on: dt.date | None = N
         org = SocialOrganization.objects.select_for_update().get(pk=organization.pk)
         if org.status == OrgStatus.DEREGISTERED:
             raise ValidationError(_("A deregistered organization cannot be changed."))
+        before = figures.org_snapshot(org)
         data = {f: getattr(org, f) for f in ("uscc", "org_type", "subtype", "name", "registered_on")}
         data.update({k: v for k, v in changes.items() if k in data})
         _clean_registry(data)
@@ -176,6 +178,7 @@ def update_organization(*, actor, organization, effective_on: dt.date | None = N
             recorded_by=_user(actor),
         )
         audit.record(actor, "org.updated", org, details={"changes": diff})
+        events.publish("org.changed", organization_id=org.pk, before=before, after=figures.org_snapshot(org))
     return org
 
 
@@ -191,6 +194,7 @@ def change_status(*, actor, organization, status, effective_on, note=""):
             raise ValidationError(_("The organization is already deregistered."))
         if effective_on < org.registered_on:
             raise ValidationError({"effective_on": _("Deregistration cannot precede registration.")})
+        before = figures.org_snapshot(org)
         org.status, org.status_changed_on, org.deregistered_on = status, effective_on, effective_on
         org.save(update_fields=["status", "status_changed_on", "deregistered_on", "updated_at"])
         OrgStatusChange.objects.create(
@@ -199,7 +203,9 @@ def change_status(*, actor, organization, status, effective_on, note=""):
         audit.record(
             actor, "org.status_changed", org, details={"status": status, "effective_on": str(effective_on)}
         )
-        events.publish("org.deregistered", organization_id=org.pk)
+        events.publish(
+            "org.deregistered", organization_id=org.pk, before=before, after=figures.org_snapshot(org)
+        )
     return org
 
 

@@ -54,6 +54,7 @@ for _verb, _label in [
 ]:
     audit.register_verb(_verb, _label)
 
+from . import care  # noqa: E402, F401 - care actions; registers their audit verb
 from .gives import (  # noqa: E402
     award_honour,
     complete_signup,

@@ -12,6 +12,7 @@ from gongzhi.councils import actions as council_actions
 from gongzhi.councils.models import Council, Seat
 from gongzhi.people.models import Person
 
+from .. import figures
 from .. import permissions as P
 from ..models import PartyMember, PartyOrganization
 from ._common import organization, raise_if, require_manage, text
@@ -205,6 +206,7 @@ def register_member(
     try:
         with transaction.atomic():
             m.save()
+            figures.member_changed(None, m)
     except IntegrityError:
         raise ValidationError({"person": _("This person is already registered as a party member.")}) from None
     audit.record(
@@ -224,8 +226,10 @@ def change_member_status(*, actor, member: PartyMember, status) -> PartyMember:
     if status not in PartyMember.Status.values:
         raise ValidationError({"status": _("Choose in service, retired or mobile.")})
     old = m.status
+    before = figures.member_snapshot(m)
     m.status = status
     m.save(update_fields=["status"])
+    figures.member_changed(before, m)
     audit.record(actor, "party_member.status_changed", m, details={"from": old, "to": status})
     return m
 

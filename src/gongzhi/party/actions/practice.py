@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import audit, events
 
+from .. import figures
 from ..models import (
     PartyMember,
     PartyOrganization,
@@ -54,6 +55,7 @@ def commit_six_acts(*, actor, member: PartyMember, year: int) -> SixActsCommitme
             c = SixActsCommitment.objects.create(
                 member=member, organization=org, year=year, committed_at=timezone.now()
             )
+            figures.count_commitment(c)
     except IntegrityError:
         raise ValidationError({"year": _("The commitment for this year has already been made.")}) from None
     audit.record(actor, "six_acts.committed", c, area=org.area, details={"year": year})
@@ -89,6 +91,7 @@ def record_six_act(*, actor, commitment: SixActsCommitment, act: int, done_on, e
                 confirmed_by=actor if getattr(actor, "pk", None) else None,
                 confirmed_at=timezone.now(),
             )
+            figures.count_six_act(rec)
     except IntegrityError:
         raise ValidationError({"act": _("This act is already recorded for the year.")}) from None
     audit.record(actor, "six_acts.recorded", rec, area=commitment.organization.area, details={"act": act})
@@ -231,6 +234,7 @@ def award_points(event) -> PointsEntry | None:
                 source_type=event["source_type"],
                 source_id=event["source_id"],
             )
+            figures.count_points(entry)
     except IntegrityError:
         return None  # delivered twice: already counted
     audit.record(None, "points.earned", entry, area=scheme.organization.area, details={"points": points})
@@ -270,6 +274,7 @@ def add_manual_points(*, actor, member: PartyMember, year: int, points, reason) 
         reason=reason,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
+    figures.count_points(entry)
     audit.record(actor, "points.manual", entry, area=scheme.organization.area, details={"points": value})
     return entry
 

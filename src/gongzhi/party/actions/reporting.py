@@ -19,6 +19,7 @@ from gongzhi.matching import actions as matching_actions
 from gongzhi.matching import permissions as matching_permissions
 from gongzhi.notices.actions import notify, register_kind
 
+from .. import figures
 from .. import permissions as P
 from ..models import (
     PartyMember,
@@ -227,9 +228,11 @@ def issue_receipt(*, actor, report: ReportIn) -> Receipt:
     if report.state != ReportIn.State.SUBMITTED:
         raise ValidationError({"state": _("This report slip has already been decided.")})
     now = timezone.now()
+    before = figures.member_snapshot(report.member)
     report.state = ReportIn.State.ACCEPTED
     report.decided_at = now
     report.save(update_fields=["state", "decided_at"])
+    figures.member_changed(before, report.member)
     receipt = Receipt.objects.create(
         report=report,
         number=f"HZ{timezone.localdate(now).year}-{report.pk:07d}",
@@ -329,6 +332,7 @@ def record_service(
     )
     record.set_area(member.area)
     record.save()
+    figures.count_service(record)
     audit.record(actor, "service.recorded", record, details={"hours": hours, "kind": kind})
     events.publish(
         ACTIVITY_EVENT,

@@ -1,12 +1,35 @@
-"""Shared helpers of the volunteer actions: input checks, own records, star levels, figure deltas."""
+"""Shared helpers of the volunteer actions: input checks, own records, star levels, figure deltas.
+
+The volunteer figures in rollups (`core.rollups`), per area and month, each with a recompute
+function registered for `rollups.rebuild()` that counts the same thing from the source rows:
+
+- ``volunteers.hours``        service hours of valid records, in the volunteer's area and the month served.
+- ``volunteers.active``       volunteers with a valid record in the month: +1 in each month served, so it
+                              is right for ONE month (the overview's "active this month"); summed over
+                              months, someone who served in two months counts twice.
+- ``volunteers.active_year``  distinct active volunteers **per calendar year**: +1 in the month of the
+                              volunteer's FIRST valid record of that year (in the volunteer's area). The
+                              months of one year therefore sum to the distinct volunteers with at least
+                              one service that year; a range inside one year that starts in January is a
+                              distinct count up to its last month ("year to date"). A range starting
+                              later counts those whose first service of the year fell inside it, and a
+                              range over several years counts a volunteer once per year. A back-dated,
+                              corrected or voided record moves the +1 to the new first month (or drops it).
+- ``volunteers.registered``   stock: +1 in the month a volunteer was registered.
+- ``volunteers.teams``        stock of active teams: +1 in the team's area and the month it was founded
+                              (teams without a founding date count from the beginning, period
+                              ``0001-01``). Deactivating a team takes the +1 back from that same month,
+                              reactivating adds it again: the dissolution date is not recorded, so the
+                              level follows each team's current status.
+"""
 
 import datetime as dt
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Min, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,11 +37,15 @@ from gongzhi.areas.models import Area
 from gongzhi.core import events, policy, rollups
 from gongzhi.core.strings import has_control_chars
 
-from ..models import ServiceRecord, StarLevel, Volunteer
+from ..models import ServiceRecord, StarLevel, Volunteer, VolunteerTeam
 
 HOURS = rollups.register_figure("volunteers.hours")
 ACTIVE = rollups.register_figure("volunteers.active")
+ACTIVE_YEAR = rollups.register_figure("volunteers.active_year")
 REGISTERED = rollups.register_figure("volunteers.registered")
+TEAMS = rollups.register_figure("volunteers.teams")
+FIGURES = (HOURS, ACTIVE, ACTIVE_YEAR, REGISTERED, TEAMS)
+BEGINNING = "0001-01"  # the period of a team without a founding date (a stock counts it from the start)
 DEFAULT_STARS = {1: 100, 2: 300, 3: 600, 4: 1000, 5: 1500}
 QUARTER = Decimal("0.25")
 MAX_HOURS = Decimal(24)
@@ -195,6 +222,72 @@ def _add_hour_deltas(event):
         rollups.add_delta(event["area_id"], ACTIVE, event["period"], event["active"])
 
 
+def _first_of_year(volunteer_id, year: int, exclude=None) -> dt.date | None:
+    """The date of the volunteer's first valid record in the year (one index range)."""
+    qs = ServiceRecord.objects.filter(
+        volunteer_id=volunteer_id,
+        voided=False,
+        served_on__gte=dt.date(year, 1, 1),
+        served_on__lt=dt.date(year + 1, 1, 1),
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.order_by("served_on").values_list("served_on", flat=True).first()
+
+
+def count_first_service(volunteer: Volunteer, record: ServiceRecord) -> None:
+    """After ONE record was added or voided (inside the action, the volunteer row locked): move the
+    volunteer's "first service of the year" (``volunteers.active_year``) if its month changed.
+
+    Call it right after each write: a correction calls it for the voided record, then for the new one.
+    """
+    others = _first_of_year(volunteer.pk, record.served_on.year, exclude=record.pk)
+    with_it = min(others, record.served_on) if others else record.served_on
+    before, after = (with_it, others) if record.voided else (others, with_it)
+    before = rollups.period_of(before) if before else None
+    after = rollups.period_of(after) if after else None
+    if before != after:
+        events.publish(
+            "volunteers.first_service_moved", area_id=volunteer.area_id, before=before, after=after
+        )
+
+
+@events.subscribe("volunteers.first_service_moved")
+def _add_first_service_deltas(event):
+    if event["before"]:
+        rollups.add_delta(event["area_id"], ACTIVE_YEAR, event["before"], -1)
+    if event["after"]:
+        rollups.add_delta(event["area_id"], ACTIVE_YEAR, event["after"], 1)
+
+
+def team_cell(team: VolunteerTeam) -> tuple[int, str] | None:
+    """Where an active team counts in ``volunteers.teams``: (area id, founding month); None if inactive."""
+    return (team.area_id, _founding_period(team.founded_on)) if team.is_active else None
+
+
+def _founding_period(founded_on) -> str:
+    return rollups.period_of(founded_on) if founded_on else BEGINNING
+
+
+def count_team(before: tuple[int, str] | None, team: VolunteerTeam) -> None:
+    """After a team was created or changed (`before`: its `team_cell` before, None when new)."""
+    after = team_cell(team)
+    if before != after:
+        events.publish(
+            "volunteers.team_counted",
+            before=list(before) if before else None,
+            after=list(after) if after else None,
+        )
+
+
+@events.subscribe("volunteers.team_counted")
+def _add_team_deltas(event):
+    if event["before"]:
+        rollups.add_delta(event["before"][0], TEAMS, event["before"][1], -1)
+    if event["after"]:
+        rollups.add_delta(event["after"][0], TEAMS, event["after"][1], 1)
+
+
 @events.subscribe("volunteers.registered")
 def _add_registered_delta(event):
     rollups.add_delta(event["area_id"], REGISTERED, event["period"], event["count"])
@@ -228,6 +321,32 @@ def _recompute_active() -> dict:
     return out
 
 
+def _recompute_active_year() -> dict:
+    """+1 per volunteer and year, in the month of the first valid record (one grouped query)."""
+    firsts = (
+        ServiceRecord.objects.filter(voided=False)
+        .annotate(year=ExtractYear("served_on"))
+        .values("volunteer_id", "volunteer__area_id", "year")
+        .annotate(first=Min("served_on"))
+        .order_by()
+    )
+    out: dict = {}
+    for row in firsts.iterator(chunk_size=2000):
+        key = (row["volunteer__area_id"], _period(row["first"]))
+        out[key] = (out.get(key, (0, 0))[0] + 1, 0)
+    return out
+
+
+def _recompute_teams() -> dict:
+    out: dict = {}
+    for area_id, founded_on in VolunteerTeam.objects.filter(is_active=True).values_list(
+        "area_id", "founded_on"
+    ):
+        key = (area_id, _founding_period(founded_on))
+        out[key] = (out.get(key, (0, 0))[0] + 1, 0)
+    return out
+
+
 def _recompute_registered() -> dict:
     out: dict = {}
     for area_id, day in Volunteer.objects.values_list("area_id", "registered_on"):
@@ -238,4 +357,6 @@ def _recompute_registered() -> dict:
 
 rollups.register_figure(HOURS, _recompute_hours)
 rollups.register_figure(ACTIVE, _recompute_active)
+rollups.register_figure(ACTIVE_YEAR, _recompute_active_year)
 rollups.register_figure(REGISTERED, _recompute_registered)
+rollups.register_figure(TEAMS, _recompute_teams)

@@ -13,7 +13,15 @@ from gongzhi.core import audit, policy
 
 from .. import permissions as P
 from ..models import Certificate, ServiceRecord, Volunteer
-from .base import active_in_month, clean_hours, clean_text, lock_volunteer, publish_hours, recompute_totals
+from .base import (
+    active_in_month,
+    clean_hours,
+    clean_text,
+    count_first_service,
+    lock_volunteer,
+    publish_hours,
+    recompute_totals,
+)
 
 audit.register_verb("volunteers.hours_recorded", gettext_lazy("service hours recorded"))
 audit.register_verb("volunteers.hours_corrected", gettext_lazy("service hours corrected"))
@@ -82,6 +90,7 @@ def record_service(
             recording_body=recording_body,
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
+        count_first_service(locked, record)
         recompute_totals(locked)
         audit.record(
             actor,
@@ -115,6 +124,7 @@ def correct_service_record(*, actor, record: ServiceRecord, reason, hours=None, 
         )
         old.voided = True
         old.save(update_fields=["voided"])
+        count_first_service(locked, old)
         lost_old_month = not active_in_month(locked.pk, old.served_on)
         was_active_new = active_in_month(locked.pk, new_day)
         new = ServiceRecord.objects.create(
@@ -129,6 +139,7 @@ def correct_service_record(*, actor, record: ServiceRecord, reason, hours=None, 
             corrects=old,
             correction_reason=reason,
         )
+        count_first_service(locked, new)
         recompute_totals(locked)
         audit.record(
             actor,
@@ -161,6 +172,7 @@ def void_service_record(*, actor, record: ServiceRecord, reason) -> ServiceRecor
         old.voided = True
         old.correction_reason = reason
         old.save(update_fields=["voided", "correction_reason"])
+        count_first_service(locked, old)
         recompute_totals(locked)
         audit.record(
             actor,

@@ -14,7 +14,7 @@ from gongzhi.core import audit, events, policy, rollups
 
 from .. import permissions as P
 from ..models import OrganizerKind, StarLevel, TeamMembership, Volunteer, VolunteerTeam
-from .base import clean_list, clean_text, resolve_area, star_thresholds
+from .base import clean_list, clean_text, count_team, resolve_area, star_thresholds, team_cell
 
 audit.register_verb("volunteers.team_created", gettext_lazy("volunteer team created"))
 audit.register_verb("volunteers.team_updated", gettext_lazy("volunteer team updated"))
@@ -123,6 +123,7 @@ def create_team(
         )
         team.save()
         team.grids.set(grid_list or [])
+        count_team(None, team)
         audit.record(
             actor, "volunteers.team_created", team, details={"grids": [g.pk for g in grid_list or []]}
         )
@@ -136,8 +137,10 @@ def update_team(*, actor, team: VolunteerTeam, **changes) -> VolunteerTeam:
     policy.require(actor, P.MANAGE, area=team.area)
     with transaction.atomic():
         team = VolunteerTeam.objects.select_for_update().select_related("area").get(pk=team.pk)
+        before = team_cell(team)
         grid_list = _apply_team(team, changes)
         team.save()
+        count_team(before, team)
         if grid_list is not None:
             team.grids.set(grid_list)
         audit.record(actor, "volunteers.team_updated", team, details={"changed": sorted(changes)})
