@@ -25,7 +25,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +33,7 @@ from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import Area
 from gongzhi.core import calendar, events, policy, rollups
 from gongzhi.core.models import Rollup, RollupDelta
+from gongzhi.core.replica import reading_replica
 
 from .models import Case, CaseAssignment, CaseCategory, CaseEvent
 
@@ -206,12 +206,13 @@ def count_event(name: str, payload: dict) -> int:
         return 0
     target = candidates[-1]
     rows = [row for row in facts(case, timeline) if row[0].pk == target.pk]
-    written = 0
-    for (area_id, figure, period), (num, den) in _cells(case, rows, _lead_key(case)).items():
-        if num or den:
-            rollups.add_delta(area_id, figure, period, num, den)
-            written += 1
-    return written
+    changes = [
+        (area_id, figure, period, num, den)
+        for (area_id, figure, period), (num, den) in _cells(case, rows, _lead_key(case)).items()
+        if num or den
+    ]
+    rollups.add_deltas(changes)  # one INSERT for the event's deltas
+    return len(changes)
 
 
 def _subscriber(name):
@@ -300,33 +301,6 @@ def _months(period_from: str, period_to: str) -> list[str]:
     return out
 
 
-def _cells_for(area_ids, period_from, period_to, *, figures=None, include_pending=True):
-    """{(area_id, figure, period): [num, den]} from folded rollups (plus pending deltas when asked)."""
-    out: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    qs = Rollup.objects.filter(area_id__in=area_ids, period__gte=period_from, period__lte=period_to)
-    qs = qs.filter(figure__in=figures) if figures else qs.filter(figure__startswith=PREFIX)
-    for row in qs.values("area_id", "figure", "period").annotate(n=Sum("numerator"), d=Sum("denominator")):
-        cell = out[(row["area_id"], row["figure"], row["period"])]
-        cell[0] += row["n"] or 0
-        cell[1] += row["d"] or 0
-    if include_pending:
-        # Deltas not folded yet: the small pending table, through each area's subtree.
-        for area in Area.objects.filter(pk__in=area_ids):
-            pending = RollupDelta.objects.filter(
-                area_id__in=Area.objects.subtree(area).values("id"),
-                period__gte=period_from,
-                period__lte=period_to,
-            )
-            pending = (
-                pending.filter(figure__in=figures) if figures else pending.filter(figure__startswith=PREFIX)
-            )
-            for row in pending.values("figure", "period").annotate(n=Sum("numerator"), d=Sum("denominator")):
-                cell = out[(area.pk, row["figure"], row["period"])]
-                cell[0] += row["n"] or 0
-                cell[1] += row["d"] or 0
-    return out
-
-
 def _value(metric: str, num, den):
     if metric in RATES:
         return rollups.rate(num, den)
@@ -360,21 +334,46 @@ def report(area: Area, period_from: str, period_to: str, *, include_pending: boo
     """Every KPI of the area's subtree for the months from..to: totals, by month, category, channel,
     handler and child area. Served from rollups (a few index ranges), never from the case table."""
     period_from, period_to = rollups._check_period(period_from), rollups._check_period(period_to)
-    cells = _cells_for([area.pk], period_from, period_to, include_pending=include_pending)
+    base = [f"{PREFIX}{m}" for m in METRICS]
+    children = list(area.children.filter(abolished_on__isnull=True).order_by("path")[:100])
+    # Three grouped reads of the folded rows (the base figures month by month, every dimension
+    # figure — category, handler, channel — summed over the window, the child areas' totals) and one
+    # read of the pending deltas for the area and its children together, added below.
+    series = rollups.read_series(area, base, period_from, period_to)
+    dims = rollups.read_prefixed(area, [f"{f}." for f in base], period_from, period_to)
+    child_cells = rollups.read_many([c.pk for c in children], base, period_from, period_to)
+    if include_pending:
+        with reading_replica():
+            pending = rollups.read_pending(
+                [area.pk, *(c.pk for c in children)], period_from, period_to, prefix=PREFIX
+            )
+        for (area_id, figure, period), (num, den) in pending.items():
+            parts = figure[len(PREFIX) :].split(".", 2)
+            if area_id != area.pk:
+                if figure in base:
+                    old = child_cells.get((area_id, figure), (Decimal(0), Decimal(0)))
+                    child_cells[(area_id, figure)] = (old[0] + num, old[1] + den)
+            elif figure in base:
+                old = series[figure].get(period, (Decimal(0), Decimal(0)))
+                series[figure][period] = (old[0] + num, old[1] + den)
+            elif len(parts) == 3 and parts[0] in METRICS:
+                old = dims.get(figure, (Decimal(0), Decimal(0)))
+                dims[figure] = (old[0] + num, old[1] + den)
     total: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
     monthly: dict = defaultdict(lambda: defaultdict(lambda: [Decimal(0), Decimal(0)]))
     groups: dict = {"c": defaultdict(dict), "h": defaultdict(dict), "ch": defaultdict(dict)}
-    for (_a, figure, period), (num, den) in cells.items():
-        parts = figure[len(PREFIX) :].split(".", 2)
-        metric = parts[0]
-        if len(parts) == 1:
+    for figure, by_period in series.items():
+        metric = figure[len(PREFIX) :]
+        for period, (num, den) in by_period.items():
             total[metric][0] += num
             total[metric][1] += den
             monthly[period][metric][0] += num
             monthly[period][metric][1] += den
-        elif len(parts) == 3 and parts[1] in groups:
-            prev = groups[parts[1]][parts[2]].get(metric, (Decimal(0), Decimal(0)))
-            groups[parts[1]][parts[2]][metric] = (prev[0] + num, prev[1] + den)
+    for figure, (num, den) in dims.items():
+        parts = figure[len(PREFIX) :].split(".", 2)
+        if len(parts) == 3 and parts[1] in groups:
+            prev = groups[parts[1]][parts[2]].get(parts[0], (Decimal(0), Decimal(0)))
+            groups[parts[1]][parts[2]][parts[0]] = (prev[0] + num, prev[1] + den)
     categories = {c.code: c.name for c in CaseCategory.objects.filter(code__in=list(groups["c"]))}
     dept_ids = [int(k[1:]) for k in groups["h"] if k.startswith("d") and k[1:].isdigit()]
     area_ids = [int(k[1:]) for k in groups["h"] if k.startswith("a") and k[1:].isdigit()]
@@ -384,19 +383,9 @@ def report(area: Area, period_from: str, period_to: str, *, include_pending: boo
     handler_names |= {f"a{a.pk}": a.name for a in Area.objects.filter(pk__in=area_ids)}
     from .models.cases import Channel
 
-    children = list(area.children.filter(abolished_on__isnull=True).order_by("path")[:100])
-    child_cells = _cells_for(
-        [c.pk for c in children],
-        period_from,
-        period_to,
-        figures=[f"{PREFIX}{m}" for m in METRICS],
-        include_pending=include_pending,
-    )
     by_child: dict = defaultdict(dict)
-    for (area_id, figure, _p), (num, den) in child_cells.items():
-        metric = figure[len(PREFIX) :]
-        prev = by_child[area_id].get(metric, (Decimal(0), Decimal(0)))
-        by_child[area_id][metric] = (prev[0] + num, prev[1] + den)
+    for (area_id, figure), (num, den) in child_cells.items():
+        by_child[area_id][figure[len(PREFIX) :]] = (num, den)
 
     def _sorted(items):
         return sorted(items, key=lambda r: (-r["row"]["recv"]["value"], r["name"]))

@@ -72,6 +72,22 @@ def add_delta(area, figure: str, period: str, numerator, denominator=0) -> Rollu
     )
 
 
+def add_deltas(changes: Iterable) -> list[RollupDelta]:
+    """Append several changes at once — (area or id, figure, period, numerator, denominator) each —
+    in one INSERT (the deltas of one action); folded by the next sweep like `add_delta`'s."""
+    rows = [
+        RollupDelta(
+            area_id=_area_id(area),
+            figure=figure,
+            period=_check_period(period),
+            numerator=Decimal(numerator),
+            denominator=Decimal(denominator),
+        )
+        for area, figure, period, numerator, denominator in changes
+    ]
+    return RollupDelta.objects.bulk_create(rows) if rows else []
+
+
 # --- folding ---------------------------------------------------------------------------------------
 
 
@@ -356,6 +372,24 @@ def read_prefixed(
                 old = result.get(figure, (ZERO, ZERO))
                 result[figure] = (old[0] + num, old[1] + den)
     return result
+
+
+def read_pending(
+    area_ids: Iterable[int],
+    period_from: str,
+    period_to: str,
+    *,
+    figures: Iterable[str] | None = None,
+    prefix: str = "",
+) -> dict[Cell, tuple[Decimal, Decimal]]:
+    """{(area id, figure, "YYYY-MM"): (numerator, denominator)} of the deltas not folded yet, through
+    each requested area's subtree: three small queries whatever the number of areas (pages that must be
+    exact add these to the folded rows). `figures` names the figures, else every one starting with
+    `prefix`. Read from the database the caller reads its folded rows from (no replica switch here:
+    folded rows and pending deltas must come from the same state)."""
+    names = Q(figure__in=sorted(set(figures))) if figures is not None else Q(figure__startswith=prefix)
+    cells = _pending_by_area(list(area_ids), _period_q(period_from, period_to) & names, ("figure", "period"))
+    return {cell: (v[0], v[1]) for cell, v in cells.items()}
 
 
 def months(period_from: str, period_to: str, limit: int = 240) -> list[str]:

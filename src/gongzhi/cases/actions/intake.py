@@ -45,9 +45,9 @@ def resolve_category(category) -> CaseCategory:
     else:
         obj = None
         if isinstance(category, int) or (isinstance(category, str) and category.isdigit()):
-            obj = CaseCategory.objects.filter(pk=int(category)).first()
+            obj = CaseCategory.objects.select_related("parent").filter(pk=int(category)).first()
         elif isinstance(category, str) and category:
-            obj = CaseCategory.objects.filter(code=category).first()
+            obj = CaseCategory.objects.select_related("parent").filter(code=category).first()
     if obj is None or not obj.is_active:
         raise ValidationError({"category": _("Unknown case category.")})
     return obj
@@ -168,6 +168,7 @@ def receive_case(
     source_type="",
     source_id=None,
     auto_dispatch=True,
+    open311_token="",
 ) -> Case:
     """Receive a case; with auto_dispatch, route it by the rules at once. Nothing is written on error."""
     errors: dict = {}
@@ -248,12 +249,16 @@ def receive_case(
         patrol=patrol,
         source_type=source_type or "",
         source_id=source_id,
+        open311_token=open311_token or "",
         is_demo=False,
     )
     case.set_area(place)
+    # Routing fills these in memory; a retried attempt starts from the received case again.
+    unrouted = {f: getattr(case, f) for f in ("state", "dispatched_at", "due_at", "accept_due_at")}
     for attempt in range(NUMBER_RETRIES):
         try:
             with transaction.atomic():
+                case.__dict__.update(unrouted)
                 case.received_at = common.now()
                 case.number = next_number(number_prefix(place, timezone.localtime(case.received_at).year))
                 case.pk = None
@@ -296,9 +301,16 @@ def _after_save(case: Case, actor, checked, auto_dispatch: bool) -> None:
     )
     common.publish("received", case, at=case.received_at)
     if auto_dispatch:
-        from .dispatching import dispatch_by_rules
+        _dispatch_new(case)
 
-        dispatch_by_rules(case, actor=None)
+
+def _dispatch_new(case: Case) -> None:
+    """`dispatch_by_rules` for the case just inserted in this transaction: no other transaction can
+    see the row yet, so it is routed as it is in memory, without the re-read under a row lock."""
+    from .. import routing
+    from .dispatching import _do_dispatch
+
+    _do_dispatch(case, None, routing.route(case.category, case.area))
 
 
 # --- duplicates ----------------------------------------------------------------------------------

@@ -127,6 +127,7 @@ class Case(AreaScoped):
             models.Index(fields=["committee_id", "received_at", "id"], name="case_committee_time"),
             models.Index(fields=["district_id", "received_at", "id"], name="case_district_time"),
             models.Index(fields=["area_path", "received_at", "id"], name="case_area_time"),
+            models.Index(fields=["received_at", "id"], name="case_time"),
             models.Index(fields=["state", "due_at"], name="case_state_due"),
             models.Index(fields=["category", "area_path", "received_at"], name="case_category_area"),
             models.Index(fields=["reporter_user", "received_at"], name="case_reporter"),

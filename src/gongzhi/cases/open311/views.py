@@ -416,7 +416,7 @@ def _post_request(request, fmt):
     code = (post.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, _("service_code is required."))
-    category = CaseCategory.objects.filter(code=code, is_active=True).first()
+    category = CaseCategory.objects.select_related("parent").filter(code=code, is_active=True).first()
     if category is None:
         raise Open311Error(400, _("service_code provided was not found: %(code)s") % {"code": code[:40]})
     area, dwelling, lat, lng, address = _place(post, jur)
@@ -433,32 +433,30 @@ def _post_request(request, fmt):
 def _create(fmt, key, category, area, dwelling, lat, lng, address, description, name, phone, post):
     import secrets
 
-    from django.db import transaction
-
     from ..actions.intake import receive_case
 
     token = secrets.token_hex(16)
     try:
-        with transaction.atomic():
-            case = receive_case(
-                actor=None,
-                category=category,
-                area=area,
-                channel="open311",
-                title=description.splitlines()[0][:120],
-                description=description,
-                address=address[:200],
-                latitude=lat,
-                longitude=lng,
-                reporter_name=name[:60],
-                reporter_phone=phone,
-                anonymous=not (name or phone),
-                dwelling=dwelling,
-                attributes=_attributes(post),
-                source_type="open311_key",
-                source_id=key.pk,
-            )
-            Case.objects.filter(pk=case.pk).update(open311_token=token)
+        # The token is stored with the case: one INSERT, no follow-up UPDATE.
+        case = receive_case(
+            actor=None,
+            category=category,
+            area=area,
+            channel="open311",
+            title=description.splitlines()[0][:120],
+            description=description,
+            address=address[:200],
+            latitude=lat,
+            longitude=lng,
+            reporter_name=name[:60],
+            reporter_phone=phone,
+            anonymous=not (name or phone),
+            dwelling=dwelling,
+            attributes=_attributes(post),
+            source_type="open311_key",
+            source_id=key.pk,
+            open311_token=token,
+        )
     except ValidationError as exc:
         messages = (
             [f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms]
