@@ -9,6 +9,14 @@ from gongzhi.cases.models import Case, CaseCategory
 PHONE = {"width": 390, "height": 844}
 
 
+def open_action(page, name):
+    """Open an action's accordion panel unless the page already shows it open (a click would close it)."""
+    form = page.locator(f"#form-{name}")
+    if not form.is_visible():
+        page.click(f"#btn-{name}")
+    expect(form).to_be_visible()
+
+
 def login(page, base, username):
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
@@ -63,7 +71,7 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     # 2. The committee dispatches to itself as lead and 城管 as support.
     login(page, base, "jiangzhong_worker")
     page.goto(f"{base}/cases/{case.pk}/")
-    page.click("#btn-dispatch")
+    open_action(page, "dispatch")
     page.select_option("#id_dispatch-lead", f"area:{tree['committee'].pk}")
     page.check(f"#form-dispatch input[name=dispatch-supports][value='{tree['department'].pk}']")
     page.fill("#id_dispatch-support_task", "依法查处群租、拆除隔断")
@@ -86,7 +94,7 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     # 4. The committee resolves.
     login(page, base, "jiangzhong_worker")
     page.goto(f"{base}/cases/{case.pk}/")
-    page.click("#btn-resolve")
+    open_action(page, "resolve")
     page.fill("#id_resolve-answer", "隔断已拆除，恢复原状，租住人员已搬离。")
     page.select_option("#id_resolve-solved", "1")
     page.click("#submit-resolve")
@@ -96,7 +104,7 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     login(page, base, "grid_worker")
     page.goto(f"{base}/cases/{case.pk}/")
     expect(page.locator("#case-answer")).to_contain_text("隔断已拆除")
-    page.click("#btn-rate")
+    open_action(page, "rate")
     page.check("#form-rate input[name=rate-satisfaction][value=satisfied]")
     page.click("#submit-rate")
     expect(page.locator("#case-satisfaction")).to_be_visible()
