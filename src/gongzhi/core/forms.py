@@ -1,12 +1,29 @@
-"""Core forms: the audit-log filter."""
+"""Core forms: the audit-log filter, the area-code field, and how an action's ValidationError reaches a form."""
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import Area
 
 from .strings import CleanCharField
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Show an action's ValidationError on the form: next to its field, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def flash_errors(request, exc: ValidationError) -> None:
+    """An action's ValidationError as error messages (for buttons without a form of their own)."""
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 class AreaCodeField(forms.CharField):

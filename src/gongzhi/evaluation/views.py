@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors as _apply_errors
+from gongzhi.core.forms import flash_errors as _flash
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
 from . import actions, queries
@@ -26,19 +28,7 @@ from .forms import (
 )
 from .models import Indicator, Round, Scheme, Stage, Subject, SubjectKind
 
-
 # --- helpers --------------------------------------------------------------------------------------
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _flash(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _page(request, qs, ordering, name):

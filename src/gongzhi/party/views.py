@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Area
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors as _apply
+from gongzhi.core.forms import flash_errors as _flash
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 from gongzhi.councils import visibility
 from gongzhi.councils.models import Meeting
@@ -29,19 +31,6 @@ from .models import (
     ServiceRecord,
     SixActsCommitment,
 )
-
-
-def _apply(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _flash(request, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
 
 
 def _org(request, pk) -> PartyOrganization:

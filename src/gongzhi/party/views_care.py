@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core.forms import apply_errors as _apply
+from gongzhi.core.forms import flash_errors as _flash
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
 from . import actions
@@ -28,19 +30,6 @@ from .forms_care import (
     ReceptionForm,
 )
 from .models import PartyOrganization, ReceptionAppointment, ReceptionDay
-
-
-def _apply(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _flash(request, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
 
 
 def _form_errors(request, form) -> None:
