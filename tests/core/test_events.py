@@ -77,6 +77,68 @@ def test_subscribing_twice_delivers_once(db, listener, django_capture_on_commit_
     assert RECEIVED == [{"n": 4}]
 
 
+@pytest.fixture
+def batches():
+    calls: list = []
+
+    def on_batch(delivered):
+        calls.append([e.payload["n"] for e in delivered])
+
+    events.subscribe_batch("test.thing_done", "test.other_done")(on_batch)
+    yield calls
+    events.unsubscribe("test.thing_done", on_batch)
+    events.unsubscribe("test.other_done", on_batch)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bundle_hands_a_batch_subscriber_its_events_in_one_call_after_commit(batches):
+    with events.bundle(), transaction.atomic():
+        events.publish("test.thing_done", n=1)
+        events.publish("test.unrelated", n=9)
+        events.publish("test.other_done", n=2)
+        assert batches == []  # not before commit
+    assert batches == [[1, 2]]
+    assert RECEIVED == [{"n": 1}]  # the plain subscriber still gets each event
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_bundle_a_batch_subscriber_gets_one_event_per_call(batches):
+    with transaction.atomic():
+        events.publish("test.thing_done", n=1)
+        events.publish("test.other_done", n=2)
+    assert batches == [[1], [2]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bundle_drops_the_events_of_a_rolled_back_savepoint_and_of_a_failed_block(batches):
+    with events.bundle(), transaction.atomic():
+        events.publish("test.thing_done", n=1)
+        with pytest.raises(Boom), transaction.atomic():
+            events.publish("test.thing_done", n=2)
+            raise Boom
+    assert batches == [[1]]
+    with pytest.raises(Boom), events.bundle(), transaction.atomic():
+        events.publish("test.thing_done", n=3)
+        raise Boom
+    assert batches == [[1]] and RECEIVED == [{"n": 1}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subscriber_whose_condition_is_false_is_not_called():
+    seen = []
+
+    def picky(event):
+        seen.append(event["n"])
+
+    events.subscribe("test.thing_done", when=lambda e: e["n"] > 1)(picky)
+    try:
+        events.publish("test.thing_done", n=1)
+        events.publish("test.thing_done", n=2)
+    finally:
+        events.unsubscribe("test.thing_done", picky)
+    assert seen == [2]
+
+
 def double(x):
     return 2 * x
 

@@ -16,7 +16,6 @@ them all, the subscribers add "after − before" for the target an action change
 from collections import defaultdict
 from decimal import Decimal
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import dashboards, events, rollups
@@ -110,7 +109,7 @@ for _name in FIGURES:
 
 
 def _campaigns_url(area, period_from=None, period_to=None) -> str:
-    return reverse("cases_field:campaigns")
+    return dashboards.list_url("cases_field:campaigns")
 
 
 dashboards.register_section(

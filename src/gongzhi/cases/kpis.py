@@ -189,42 +189,54 @@ def _cells(case: Case, rows, lead) -> dict:
 
 
 # --- incremental: subscribers ------------------------------------------------------------------------
-def count_event(name: str, payload: dict) -> int:
-    """Add the rollup deltas of the timeline event just announced; returns the deltas written."""
-    actions = EVENT_ACTIONS.get(name)
-    case = Case.objects.select_related("category").filter(pk=payload.get("case_id")).first()
-    if not actions or case is None:
+def count_events(announced) -> int:
+    """Add the rollup deltas of the timeline events just announced — (event name, payload) pairs,
+    in publishing order — in one INSERT; each case is read once. Returns the deltas written."""
+    by_case: dict = defaultdict(list)
+    for name, payload in announced:
+        if name in EVENT_ACTIONS and payload.get("case_id"):
+            by_case[payload["case_id"]].append((EVENT_ACTIONS[name], _moment(payload.get("at"))))
+    if not by_case:
         return 0
-    timeline = list(CaseEvent.objects.filter(case=case).order_by("at", "id"))
-    at = _moment(payload.get("at"))
-    candidates = [
-        ev
-        for ev in timeline
-        if ev.action in actions and (at is None or ev.at <= at + dt.timedelta(seconds=1))
-    ]
-    if not candidates:
-        return 0
-    target = candidates[-1]
-    rows = [row for row in facts(case, timeline) if row[0].pk == target.pk]
-    changes = [
-        (area_id, figure, period, num, den)
-        for (area_id, figure, period), (num, den) in _cells(case, rows, _lead_key(case)).items()
-        if num or den
-    ]
-    rollups.add_deltas(changes)  # one INSERT for the event's deltas
+    cases = Case.objects.select_related("category").in_bulk(list(by_case))
+    changes = []
+    for case_id, wanted in by_case.items():
+        case = cases.get(case_id)
+        if case is None:
+            continue
+        timeline = list(CaseEvent.objects.filter(case=case).order_by("at", "id"))
+        targets: set = set()
+        for actions, at in wanted:
+            # The latest matching timeline entry by the announced moment, not one already counted.
+            candidates = [
+                ev.pk
+                for ev in timeline
+                if ev.action in actions
+                and ev.pk not in targets
+                and (at is None or ev.at <= at + dt.timedelta(seconds=1))
+            ]
+            if candidates:
+                targets.add(candidates[-1])
+        if not targets:
+            continue
+        rows = [row for row in facts(case, timeline) if row[0].pk in targets]
+        changes += [
+            (area_id, figure, period, num, den)
+            for (area_id, figure, period), (num, den) in _cells(case, rows, _lead_key(case)).items()
+            if num or den
+        ]
+    rollups.add_deltas(changes)  # one INSERT for all the events' deltas
     return len(changes)
 
 
-def _subscriber(name):
-    def handle(event):
-        count_event(name, event.payload)
-
-    handle.__qualname__ = f"kpis.on_{name}"
-    return handle
+def count_event(name: str, payload: dict) -> int:
+    """Add the rollup deltas of one timeline event just announced; returns the deltas written."""
+    return count_events([(name, payload)])
 
 
-for _name in EVENT_ACTIONS:
-    events.subscribe(f"case.{_name}")(_subscriber(_name))
+@events.subscribe_batch(*(f"case.{name}" for name in EVENT_ACTIONS))
+def _count_delivered(delivered) -> None:
+    count_events([(event.name.removeprefix("case."), event.payload) for event in delivered])
 
 
 # --- rebuild: recompute from the timelines ----------------------------------------------------------

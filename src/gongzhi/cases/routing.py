@@ -71,10 +71,16 @@ def find_rule(category: CaseCategory, area: Area) -> RoutingRule | None:
     return rules[0]
 
 
-def _street_of(area: Area) -> Area | None:
+def street_of(area: Area) -> Area | None:
+    """The area's street/town (read once per Area instance: intake asks for it three times)."""
     if area.kind in ("street", "town"):
         return area
-    return Area.objects.filter(pk=area.street_id).first() if area.street_id else None
+    if not area.street_id:
+        return None
+    memo = area.__dict__.get("_street_memo")
+    if memo is None or memo.pk != area.street_id:
+        memo = area.__dict__["_street_memo"] = Area.objects.filter(pk=area.street_id).first()
+    return memo
 
 
 def _level_area(case_area: Area, level: str) -> Area:
@@ -87,11 +93,11 @@ def _level_area(case_area: Area, level: str) -> Area:
     for key in order.get(level, ["street_id"]):
         if ids.get(key):
             return case_area if ids[key] == case_area.pk else Area.objects.get(pk=ids[key])
-    return _street_of(case_area) or case_area
+    return street_of(case_area) or case_area
 
 
 def default_handler(area: Area) -> Handler:
-    street = _street_of(area)
+    street = street_of(area)
     if street is None:
         return Handler(HandlerKind.AREA, area=area)
     row = DefaultHandler.objects.filter(street=street).select_related("handler_area").first()

@@ -25,9 +25,24 @@ Sections may also carry breakdowns (`Breakdown`): the dimension figures under a 
 category ``cases.recv.c.<code>``, per channel ``cases.recv.ch.<channel>``) shown as a ranked table.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.urls import get_script_prefix, reverse
+
+
+def list_url(name: str, *args) -> str:
+    """`reverse(name, args=args)`, remembered: a dashboard links each of its thousands of cells to a
+    list, and reversing a URL for each was most of a street dashboard's time."""
+    return _reverse(name, args, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _reverse(name: str, args: tuple, _prefix: str) -> str:
+    return reverse(name, args=args)
+
 
 KINDS = ("count", "stock", "rate", "average")
 PARTS = ("", "numerator", "denominator", "shortfall")

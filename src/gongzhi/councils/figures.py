@@ -18,7 +18,6 @@ both agree by construction. Counted where the row is (its area), per month:
 from collections import defaultdict
 from decimal import Decimal
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import dashboards, events, rollups
@@ -156,11 +155,11 @@ for _name in ITEM_FIGURES:
 
 # --- dashboard --------------------------------------------------------------------------------------
 def _meetings_url(area, period_from=None, period_to=None) -> str:
-    return reverse("councils:meetings") + "?when=past"
+    return dashboards.list_url("councils:meetings") + "?when=past"
 
 
 def _accountability_url(area, period_from=None, period_to=None) -> str:
-    return f"{reverse('councils_outcomes:accountability')}?area={area.pk}"
+    return f"{dashboards.list_url('councils_outcomes:accountability')}?area={area.pk}"
 
 
 dashboards.register_section(

@@ -23,7 +23,6 @@ write rows in bulk without actions: the orgs figures are rebuilt after an orgs o
 from collections import defaultdict
 from decimal import Decimal
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import dashboards, events, rollups
@@ -189,12 +188,12 @@ def rebuild_all() -> None:
 # --- dashboard --------------------------------------------------------------------------------------
 def _orgs_url(area, period_from=None, period_to=None, **params) -> str:
     query = "&".join(f"{k}={v}" for k, v in {"area": area.pk, **params}.items())
-    return f"{reverse('orgs:list')}?{query}"
+    return f"{dashboards.list_url('orgs:list')}?{query}"
 
 
 def _inspections_url(area, period_from=None, period_to=None, **params) -> str:
     query = "&".join(f"{k}={v}" for k, v in {"area": area.pk, **params}.items())
-    return f"{reverse('orgs:inspections')}?{query}"
+    return f"{dashboards.list_url('orgs:inspections')}?{query}"
 
 
 dashboards.register_section(

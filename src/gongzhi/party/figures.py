@@ -27,7 +27,6 @@ Imports of members write rows in bulk: the party figures are rebuilt after a ``p
 from collections import defaultdict
 from decimal import Decimal
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import dashboards, events, rollups
@@ -245,7 +244,7 @@ def read(area, figure: str, period_from: str, period_to: str):
 
 # --- dashboard --------------------------------------------------------------------------------------
 def _area_url(area, period_from=None, period_to=None) -> str:
-    url = reverse("party:area", args=[area.pk])
+    url = dashboards.list_url("party:area", area.pk)
     return f"{url}?year={period_to[:4]}" if period_to else url
 
 

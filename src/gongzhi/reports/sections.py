@@ -8,11 +8,10 @@ themselves are kept by the apps (`cases/kpis.py`, `volunteers/actions/base.py`,
 
 from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases import kpis
-from gongzhi.core.dashboards import Breakdown, Figure, register_section
+from gongzhi.core.dashboards import Breakdown, Figure, list_url, register_section
 from gongzhi.matching import actions as matching_actions
 from gongzhi.matching import permissions as matching_permissions
 from gongzhi.volunteers import permissions as volunteer_permissions
@@ -21,7 +20,7 @@ from gongzhi.volunteers.actions import base as volunteer_figures
 
 def _url(name: str, **params) -> str:
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
+    return f"{list_url(name)}?{query}" if query else list_url(name)
 
 
 # --- cases ----------------------------------------------------------------------------------------

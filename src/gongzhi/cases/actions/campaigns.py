@@ -353,7 +353,12 @@ def _on_case_reopened(event):
             audit.record(None, "campaign.case_reopened", target, details={"case": event.get("number")})
 
 
-@events.subscribe("case.received")
+def _may_rebound(event) -> bool:
+    """Only a report at a dwelling, not made by a campaign itself, may be a rebound (most have none)."""
+    return bool(event.get("dwelling_id", True)) and event.get("source_type") != SOURCE_TYPE
+
+
+@events.subscribe("case.received", when=_may_rebound)
 def _on_case_received(event):
     """A new report of the campaign's problem at a rectified target's dwelling is a rebound."""
     case = Case.objects.filter(pk=event["case_id"]).first()

@@ -142,6 +142,8 @@ def publish(name: str, case: Case, **extra):
         channel=case.channel,
         state=case.state,
         urgent=case.urgent,
+        dwelling_id=case.dwelling_id,
+        source_type=case.source_type,
         at=moment.isoformat(),
         period=rollups.period_of(moment),
         **extra,

@@ -45,9 +45,11 @@ def _int(value):
 
 
 def _validate_route(case: Case, route: Route) -> None:
-    street_path = case.area_path[: len(case.area_path)]
+    street_path = case.area_path
     if case.street_id:
-        street = Area.objects.filter(pk=case.street_id).first()
+        street = routing.street_of(case.area) if case.area.street_id == case.street_id else None
+        if street is None or street.pk != case.street_id:
+            street = Area.objects.filter(pk=case.street_id).first()
         street_path = street.path if street else case.area_path
     lead = route.lead
     if lead.kind == HandlerKind.AREA and not (
@@ -92,8 +94,7 @@ def _make_assignments(case: Case, route: Route, at, *, leads_only=False) -> list
                     due_at=deadlines.support_due(at, int(s.resolve_within_days or 10)),
                 )
             )
-    for row in rows:
-        row.save()
+    CaseAssignment.objects.bulk_create(rows)
     case.accept_due_at = accept_due
     return rows
 
@@ -134,15 +135,36 @@ def _do_dispatch(case: Case, actor, route: Route, *, note: str = "") -> Case:
     before = case.state
     case.state, case.dispatched_at = target, at
     case.save(update_fields=["state", "dispatched_at", "due_at", "accept_due_at"])
+    _dispatched(case, actor, route, rows, name=name, before=before, at=at, note=note)
+    return case
+
+
+def _dispatched(case: Case, actor, route: Route, rows, *, name, before, at, note="") -> None:
+    """What every dispatch writes after the case row: timeline, audit, event, notices."""
     data = _describe(route) | {
         "due_at": case.due_at.isoformat(),
         "accept_due_at": case.accept_due_at.isoformat(),
     }
-    common.timeline(case, actor, name, from_state=before, to_state=target, note=note, data=data, at=at)
+    common.timeline(case, actor, name, from_state=before, to_state=case.state, note=note, data=data, at=at)
     common.record(actor, name, case, data)
     common.publish("dispatched", case, at=at, lead_kind=route.lead.kind, by_rule=not route.is_default)
     _notify_new(actor, case, rows)
-    return case
+
+
+def plan_new(case: Case, route: Route, at) -> None:
+    """Route a case not yet saved: its dispatched state and deadlines, in memory (then `dispatch_new`)."""
+    case.state = common.check(case, "dispatch")
+    _validate_route(case, route)
+    case.dispatched_at = at
+    case.due_at = deadlines.resolve_due(at, case.category, case.urgent)
+    case.accept_due_at = deadlines.accept_due(at, case.category)
+
+
+def dispatch_new(case: Case, route: Route) -> None:
+    """Right after the INSERT of a case `plan_new` routed: its tasks, timeline, audit, event, notices
+    (a new case has no task to withdraw and its row already holds the routed state)."""
+    rows = _make_assignments(case, route, case.dispatched_at)
+    _dispatched(case, None, route, rows, name="dispatch", before=machine.RECEIVED, at=case.dispatched_at)
 
 
 def dispatch_by_rules(case: Case, *, actor) -> Case:

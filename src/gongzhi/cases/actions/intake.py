@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import Area
-from gongzhi.core import pii
+from gongzhi.core import events, pii
 from gongzhi.core.strings import has_control_chars
 
 from .. import files as evidence
-from .. import geo, machine, permissions
+from .. import geo, machine, permissions, routing
 from ..models import Case, CaseCategory
 from ..models.cases import Channel
-from . import common
+from . import common, dispatching
 
 logger = logging.getLogger(__name__)
 
@@ -118,9 +118,9 @@ def _attributes(category: CaseCategory, attributes) -> dict:
 
 
 def street_of(area: Area) -> Area | None:
-    if area.kind in ("street", "town"):
-        return area
-    return Area.objects.filter(pk=area.street_id).first() if area.street_id else None
+    from .. import routing
+
+    return routing.street_of(area)
 
 
 def number_prefix(area: Area, year: int) -> str:
@@ -255,15 +255,20 @@ def receive_case(
     case.set_area(place)
     # Routing fills these in memory; a retried attempt starts from the received case again.
     unrouted = {f: getattr(case, f) for f in ("state", "dispatched_at", "due_at", "accept_due_at")}
+    route = None
     for attempt in range(NUMBER_RETRIES):
         try:
-            with transaction.atomic():
+            with events.bundle(), transaction.atomic():
                 case.__dict__.update(unrouted)
                 case.received_at = common.now()
                 case.number = next_number(number_prefix(place, timezone.localtime(case.received_at).year))
+                if auto_dispatch:
+                    # Routed before the INSERT, so the row is written once, already dispatched.
+                    route = route or routing.route(cat, place)
+                    dispatching.plan_new(case, route, case.received_at)
                 case.pk = None
                 case.save()
-                _after_save(case, actor, checked, auto_dispatch)
+                _after_save(case, actor, checked, route if auto_dispatch else None)
             break
         except IntegrityError:
             # Another intake took the same number: take the next one.
@@ -277,7 +282,7 @@ def _number_taken(number: str) -> bool:
     return Case.objects.filter(number=number).exists()
 
 
-def _after_save(case: Case, actor, checked, auto_dispatch: bool) -> None:
+def _after_save(case: Case, actor, checked, route) -> None:
     event = common.timeline(
         case,
         actor,
@@ -300,17 +305,8 @@ def _after_save(case: Case, actor, checked, auto_dispatch: bool) -> None:
         },
     )
     common.publish("received", case, at=case.received_at)
-    if auto_dispatch:
-        _dispatch_new(case)
-
-
-def _dispatch_new(case: Case) -> None:
-    """`dispatch_by_rules` for the case just inserted in this transaction: no other transaction can
-    see the row yet, so it is routed as it is in memory, without the re-read under a row lock."""
-    from .. import routing
-    from .dispatching import _do_dispatch
-
-    _do_dispatch(case, None, routing.route(case.category, case.area))
+    if route is not None:
+        dispatching.dispatch_new(case, route)
 
 
 # --- duplicates ----------------------------------------------------------------------------------
