@@ -146,6 +146,17 @@ def test_figures_by_category_channel_handler_and_area(tree, scenario):
     assert months == {"2026-03": 4}
 
 
+def test_above_street_level_the_handlers_are_the_departments_only(tree, scenario):
+    street = kpis.report(tree["fangsong"], "2026-03", "2026-03")
+    city = kpis.report(tree["city"], "2026-03", "2026-03")
+    assert any(g["key"].startswith("a") for g in street["by_handler"])  # the committee's office
+    assert not street["departments_only"] and city["departments_only"]
+    assert all(g["key"].startswith("d") for g in city["by_handler"])
+    departments = {g["key"]: _row(g) for g in street["by_handler"] if g["key"].startswith("d")}
+    assert {g["key"]: _row(g) for g in city["by_handler"]} == departments
+    assert city["total"]["recv"]["value"] == street["total"]["recv"]["value"]
+
+
 def test_the_overdue_list_holds_the_overdue_case(tree, scenario):
     assert [c.title for c in kpis.overdue_cases(tree["fangsong"])] == ["D"]
 

@@ -170,3 +170,44 @@ def test_another_users_queued_import_is_not_shown(
         post(client_for(committee_worker), csv_bytes([PEOPLE_HEADER, person_row(1)]))
     job = ImportJob.objects.get()
     assert client_for(street_admin).get(reverse("core:import_detail", args=[job.pk])).status_code == 404
+
+
+def test_a_job_whose_worker_died_is_failed_by_the_sweep_and_its_upload_removed(
+    client_for, committee_worker, broker, storage
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = client_for(committee_worker)
+    post(client, csv_bytes([PEOPLE_HEADER, person_row(1, name="王五")]))
+    stuck, fresh = ImportJob.objects.get(), None
+    later = timezone.now() + dt.timedelta(seconds=import_jobs.RUNNING_SECONDS + 60)
+    post(client, csv_bytes([PEOPLE_HEADER, person_row(2, name="赵六")]))
+    fresh = ImportJob.objects.exclude(pk=stuck.pk).get()
+    ImportJob.objects.filter(pk=fresh.pk).update(created_at=later)  # uploaded just now, at `later`
+    assert import_jobs.fail_interrupted(now=later) == 1
+    stuck.refresh_from_db()
+    assert stuck.status == ImportJob.Status.FAILED and "interrupted" in stuck.errors[0]["message"]
+    assert import_jobs.job_state(stuck) == import_jobs.FAILED
+    assert not list((storage / "imports").glob(f"upload-{stuck.pk}.*"))
+    assert list((storage / "imports").glob(f"upload-{fresh.pk}.*"))  # still queued, still stored
+    assert not Person.objects.filter(name="王五").exists()
+    assert import_jobs.fail_interrupted(now=later) == 0  # nothing left to fail
+
+
+def test_the_sweep_leaves_a_job_a_worker_still_holds(client_for, committee_worker, broker):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    post(client_for(committee_worker), csv_bytes([PEOPLE_HEADER, person_row(1, name="王五")]))
+    job = ImportJob.objects.get()
+    cache.set(import_jobs.RUNNING_KEY.format(job.pk), "1", 60)
+    try:
+        later = timezone.now() + dt.timedelta(seconds=import_jobs.RUNNING_SECONDS + 60)
+        assert import_jobs.fail_interrupted(now=later) == 0
+    finally:
+        cache.delete(import_jobs.RUNNING_KEY.format(job.pk))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PENDING

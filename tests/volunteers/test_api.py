@@ -148,8 +148,15 @@ def test_certificate_pdf_via_api(api, street_admin, own_volunteer):
     )
     r = api(street_admin).post(f"/volunteers/{own_volunteer.pk}/certificates", {})
     assert r.status_code == 201, r.content
-    pdf = api(street_admin).get(f"/certificates/{r.json()['id']}/pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    asked = api(street_admin).get(f"/certificates/{r.json()['id']}/pdf")
+    assert asked.status_code == 202 and asked.json()["status"] == "pending"  # rendered by a task
+    url = asked.json()["url"]
+    assert url.startswith(f"/api/v1/volunteers/certificates/{r.json()['id']}/pdf?t=")
+    pdf = api(street_admin).get(url.removeprefix(BASE))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content)[:4] == b"%PDF"
+    other = api(street_admin).get(f"/certificates/{r.json()['id']}/pdf?t=forged")
+    assert other.status_code == 404
 
 
 def test_public_brand_projects_need_no_sign_in(client, tree, street_admin):

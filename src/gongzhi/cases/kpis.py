@@ -77,6 +77,7 @@ EVENT_ACTIONS = {
     "overdue": {"overdue"},
 }
 KPI_ACTIONS = set().union(*EVENT_ACTIONS.values())
+ABOVE_STREET = {"city", "district"}
 SATISFIED = {"satisfied", "basically"}
 
 
@@ -352,7 +353,12 @@ def report(area: Area, period_from: str, period_to: str, *, include_pending: boo
     # figure — category, handler, channel — summed over the window, the child areas' totals) and one
     # read of the pending deltas for the area and its children together, added below.
     series = rollups.read_series(area, base, period_from, period_to)
-    dims = rollups.read_prefixed(area, [f"{f}." for f in base], period_from, period_to)
+    # Handlers: above street level only the departments — every committee's office is a handler, and
+    # their figures rolled up to a district or the city are hundreds of thousands of rows (a street's
+    # page lists its offices; the child-area table compares the rest).
+    handlers = ".h." if area.kind not in ABOVE_STREET else ".h.d"
+    prefixes = tuple([f"{f}.c." for f in base] + [f"{f}{handlers}" for f in base] + [f"{PREFIX}recv.ch."])
+    dims = rollups.read_prefixed(area, prefixes, period_from, period_to)
     child_cells = rollups.read_many([c.pk for c in children], base, period_from, period_to)
     if include_pending:
         with reading_replica():
@@ -368,7 +374,7 @@ def report(area: Area, period_from: str, period_to: str, *, include_pending: boo
             elif figure in base:
                 old = series[figure].get(period, (Decimal(0), Decimal(0)))
                 series[figure][period] = (old[0] + num, old[1] + den)
-            elif len(parts) == 3 and parts[0] in METRICS:
+            elif len(parts) == 3 and parts[0] in METRICS and figure.startswith(prefixes):
                 old = dims.get(figure, (Decimal(0), Decimal(0)))
                 dims[figure] = (old[0] + num, old[1] + den)
     total: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
@@ -406,6 +412,7 @@ def report(area: Area, period_from: str, period_to: str, *, include_pending: boo
         "area": area,
         "period_from": period_from,
         "period_to": period_to,
+        "departments_only": area.kind in ABOVE_STREET,
         "total": _row({m: tuple(v) for m, v in total.items()}),
         "months": [
             {"period": p, "row": _row({m: tuple(v) for m, v in monthly.get(p, {}).items()})}

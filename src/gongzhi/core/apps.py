@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import audit, signals  # noqa: F401  (registers verbs and subscribers)
+        from . import audit, import_jobs, signals  # noqa: F401  (registers verbs, subscribers, sweeps)

@@ -5,9 +5,11 @@ and, after commit, runs `run_job` through gongzhi.core.tasks: inline without a b
 the result at once, as before), on a Celery worker with CELERY_BROKER_URL. The task calls the same
 `imports.process` as the CLI's `imports.run`, so a file is still written all or nothing. While a worker
 holds a job, a cache flag marks it running (and keeps a task delivered twice from running it twice).
-States shown on the page: queued, running, done (imported or checked), failed.
+States shown on the page: queued, running, done (imported or checked), failed. A job still queued
+long after its upload (its worker died, the task was lost) is failed by the sweep `imports.interrupted`.
 """
 
+import datetime as dt
 from functools import partial
 
 from django.conf import settings
@@ -16,10 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import imports, policy, tasks
+from . import imports, policy, sweeps, tasks
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 RUNNING_KEY = "gongzhi:import:running:{}"
@@ -102,3 +104,38 @@ def job_state(job) -> str:
     if job.status == job.Status.PENDING:
         return RUNNING if cache.get(RUNNING_KEY.format(job.pk)) else QUEUED
     return FAILED if job.status == job.Status.FAILED else DONE
+
+
+@sweeps.register("imports.interrupted")
+def fail_interrupted(now=None) -> int:
+    """Fail the jobs still pending long after their upload with no worker holding them (a worker that
+    died, a task the broker lost): the page stops showing them as queued for ever, the stored upload
+    is removed. Nothing of them was written — an import commits all its rows or none."""
+    from .models import ImportJob
+
+    now = now or timezone.now()
+    stale = ImportJob.objects.filter(
+        status=ImportJob.Status.PENDING, created_at__lt=now - dt.timedelta(seconds=RUNNING_SECONDS)
+    )
+    failed = 0
+    for job_id in stale.values_list("pk", flat=True).iterator():
+        if cache.get(RUNNING_KEY.format(job_id)):
+            continue
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update()
+                .filter(pk=job_id, status=ImportJob.Status.PENDING)
+                .first()
+            )
+            if job is None:
+                continue
+            message = _(
+                "The import was interrupted before it finished. Nothing was written: upload the file again."
+            )
+            imports._fail(job, [{"row": 0, "column": "", "message": message}])
+        for suffix in (".xlsx", ".csv"):
+            name = f"imports/upload-{job_id}{suffix}"
+            if default_storage.exists(name):
+                default_storage.delete(name)
+        failed += 1
+    return failed

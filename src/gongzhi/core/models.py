@@ -108,6 +108,16 @@ class Rollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["area_id", "figure", "period"], name="rollup_unique_cell"),
         ]
+        indexes = [
+            # Dimension figures are read by prefix (figure LIKE 'cases.recv.c.%'): with the pattern
+            # operator class PostgreSQL turns the prefix into an index range instead of filtering
+            # every row of the area (a city holds millions). Other databases ignore the class.
+            models.Index(
+                fields=["area_id", "figure", "period"],
+                name="rollup_figure_prefix",
+                opclasses=["", "varchar_pattern_ops", ""],
+            ),
+        ]
 
     def __str__(self):
         return f"{self.figure} {self.period} {self.numerator}/{self.denominator}"

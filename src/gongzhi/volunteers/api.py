@@ -2,22 +2,23 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from gongzhi.areas.models import Area
-from gongzhi.core import policy
+from gongzhi.core import files, policy
 from gongzhi.core.api_schemas import ERRORS, PageOut, PageParams, paginate
 from gongzhi.core.pii import mask_id_number
 from gongzhi.core.strings import CleanStr
 from gongzhi.people.models import Person
 
-from . import actions, queries
+from . import actions, certificates, queries
 from . import permissions as P
-from .certificates import render_certificate_pdf
 from .models import (
     Activity,
     Certificate,
@@ -359,11 +360,27 @@ def issue_certificate(request, volunteer_id: int, payload: CertificateIn):
     return Status(201, _cert_out(cert))
 
 
-@router.get("/certificates/{certificate_id}/pdf", response={200: None, **ERRORS})
-def certificate_pdf(request, certificate_id: int):
+class FilePendingOut(Schema):
+    status: str  # "pending": the file is being rendered
+    url: str  # where the file will be: GET it (again) until it answers 200
+
+
+@router.get("/certificates/{certificate_id}/pdf", response={200: None, 202: FilePendingOut, **ERRORS})
+def certificate_pdf(request, certificate_id: int, t: str = ""):
+    """Without `t`: start rendering the PDF (a task, outside the web worker) and answer 202 with the URL
+    of the file; with that URL's token: the PDF once stored (202 again while it is being rendered)."""
     cert = _get(Certificate, certificate_id, ["volunteer__person", "volunteer__area"])
     _volunteer_visible(request, cert.volunteer_id)
-    response = HttpResponse(render_certificate_pdf(cert), content_type="application/pdf")
+    base = f"/api/v1/volunteers/certificates/{cert.pk}/pdf"
+    if not t:
+        token = certificates.request_certificate_pdf(request.user, cert)
+        return Status(202, {"status": "pending", "url": f"{base}?{urlencode({'t': token})}"})
+    payload = files.open_token(t, request.user, kind=certificates.FILE_KIND)
+    if payload is None or payload.get("o") != cert.pk:
+        raise Http404
+    if not files.ready(payload):
+        return Status(202, {"status": "pending", "url": f"{base}?{urlencode({'t': t})}"})
+    response = FileResponse(default_storage.open(payload["n"], "rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
     return response
 
