@@ -123,10 +123,20 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
     # Behind PgBouncer in transaction mode a server-side cursor cannot outlive its transaction.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("GONGZHI_PG_POOLER", False)
+    # Session settings sent at connect: JIT off by default — the planner over-estimates the grouped
+    # rollup reads and compiled them for 25 ms to run for 10 (docs/operations.md). A pooler may refuse
+    # startup options: there, set GONGZHI_PG_OPTIONS="" and ALTER ROLE … SET jit = off instead.
+    pg_options = os.environ.get("GONGZHI_PG_OPTIONS", "-c jit=off").strip()
+    if pg_options:
+        DATABASES["default"]["OPTIONS"]["options"] = pg_options
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
     )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        DATABASES["replica"]["OPTIONS"] = {
+            k: v for k, v in DATABASES["default"].get("OPTIONS", {}).items() if k in ("options",)
+        } | {"application_name": os.environ.get("GONGZHI_PG_APPLICATION_NAME", "gongzhi") + "-replica"}
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     # Report reads (dashboards, reports, exports) go to the replica: see gongzhi.core.replica.
     DATABASE_ROUTERS = ["gongzhi.core.db_router.ReplicaRouter"]

@@ -71,3 +71,28 @@ def test_postgresql_sessions_are_named_utf8_and_health_checked():
         assert cursor.fetchone()[0] == "UTF8"
         cursor.execute("SHOW default_transaction_isolation")
         assert cursor.fetchone()[0] == "read committed"  # the conditional updates assume it
+
+
+@pytest.mark.django_db
+@pytest.mark.pg_only
+def test_postgresql_sessions_run_without_jit():
+    # The planner over-estimates the grouped rollup reads; compiling them cost more than running them.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_postgresql_session_options_can_be_turned_off_for_a_pooler():
+    code = (
+        "import os; os.environ['DATABASE_URL']='postgres://u@127.0.0.1:5432/x';"
+        "os.environ['GONGZHI_PG_OPTIONS']='';"
+        "from gongzhi import settings as s; print('options' in s.DATABASES['default']['OPTIONS'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    assert out.stdout.strip() == "False"

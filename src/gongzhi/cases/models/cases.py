@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.areas.scoped import AreaScoped
 from gongzhi.core.pii import PHONE, EncryptedPIIField, PIIQuerySet, hash_column
 
+from ..machine import OPEN_STATES
 from .routing import CaseCategory, HandlerKind
 
 
@@ -131,6 +132,12 @@ class Case(AreaScoped):
             models.Index(fields=["state", "due_at"], name="case_state_due"),
             models.Index(fields=["category", "area_path", "received_at"], name="case_category_area"),
             models.Index(fields=["reporter_user", "received_at"], name="case_reporter"),
+            # The few open overdue cases among millions: the to-do count and the overdue list.
+            models.Index(
+                fields=["area_path", "due_at"],
+                condition=Q(is_overdue=True, state__in=sorted(OPEN_STATES)),
+                name="case_open_overdue",
+            ),
         ]
 
     def __str__(self):
@@ -186,6 +193,10 @@ class CaseAssignment(models.Model):
         indexes = [
             models.Index(fields=["handler_department", "state", "due_at"], name="assignment_dept_state"),
             models.Index(fields=["handler_area", "state", "due_at"], name="assignment_area_state"),
+            # Tasks waiting for acceptance (a thousand among millions): the offices' to-do counts.
+            models.Index(
+                fields=["handler_area", "due_at"], condition=Q(state="pending"), name="assignment_pending"
+            ),
         ]
 
     def __str__(self):
