@@ -246,3 +246,25 @@ def test_calendar_page_and_menu_entry_are_for_city_admins_only(client_for, stree
     assert client_for(street_admin).get(reverse("core:calendar")).status_code == 403
     assert reverse("core:calendar") not in client_for(street_admin).get("/").content.decode()
     assert reverse("core:calendar") in client_for(city_admin).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_deadline_walk_asks_the_shared_cache_once_and_sees_another_process_change_later(
+    seeded, monkeypatch
+):
+    from django.core.cache import cache
+
+    monday = dt.date(2025, 10, 13)
+    assert calendar.is_working_day(monday)  # loads the table
+    asked = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **kw: asked.append(key) or real_get(key, *a, **kw))
+    calendar.add_working_days(dt.date(2025, 9, 29), 15)
+    assert asked == []  # within the re-check interval: no round trip per day walked
+    # Another process makes that Monday a holiday: its row (no signal here) and the shared token.
+    CalendarDay.objects.bulk_create([CalendarDay(date=monday, kind=CalendarDay.Kind.HOLIDAY, name="测试")])
+    cache.set(calendar._VERSION_KEY, "changed elsewhere", timeout=None)
+    assert calendar.is_working_day(monday)  # this process trusts its copy for a moment
+    calendar._state["checked"] -= calendar._RECHECK_SECONDS + 1  # the moment passes
+    assert not calendar.is_working_day(monday)
+    assert asked

@@ -483,3 +483,22 @@ def test_a_registered_section_appears_on_the_dashboard_and_can_be_replaced(clien
         assert 'id="section-zz_test"' in response.content.decode()
     finally:
         dashboards.unregister_section("zz_test")
+
+
+@pytest.mark.django_db
+def test_every_drill_link_depends_on_the_area_id_only(tree):
+    """The child table makes each column's link once and puts each child's id in (Figure.drill)."""
+    from gongzhi.core import dashboards
+
+    period = dashboard.parse_period(PERIOD)
+    checked = 0
+    for section in dashboards.sections():
+        for figure in section.figures:
+            if figure.drill is None:
+                continue
+            template = dashboard.drill_template(figure, period)
+            for area in (tree["city"], tree["fangsong"]):
+                expected = figure.drill(area, period.period_from, period.period_to)
+                assert template.replace(str(dashboard.PROBE_ID), str(area.pk)) == expected, figure.name
+            checked += 1
+    assert checked >= 10

@@ -2,7 +2,8 @@
 
 The table of exceptions (core.CalendarDay) is small (a few dozen rows a year), so every process keeps
 it in memory and reloads it when a shared version token in Django's cache changes; writes to the
-table change the token (at once and again after commit). A year with no CalendarYear row has not
+table change the token (at once and again after commit); a process asks for the token at most every
+two seconds. A year with no CalendarYear row has not
 been entered: it counts Monday–Friday only and administrators' pages show `missing_year_warning()`.
 Working hours come from the setting or environment variable GONGZHI_WORKING_HOURS
 ("09:00-12:00,13:00-17:00" by default) in the project's time zone (Asia/Shanghai).
@@ -11,6 +12,7 @@ Working hours come from the setting or environment variable GONGZHI_WORKING_HOUR
 import datetime as dt
 import logging
 import os
+import time
 import uuid
 from decimal import Decimal
 from functools import lru_cache
@@ -35,7 +37,12 @@ _VERSION_KEY = "gongzhi:calendar:version"
 # Guards the day-by-day walks against a table that (by mistake) makes every day a holiday.
 _MAX_DAYS = 366 * 20
 
-_state: dict = {"token": None, "days": {}, "years": frozenset()}
+# How long a process trusts its copy before asking the cache for the version token again: a deadline
+# walks dozens of days, and with Redis each question was a round trip (a process's own writes
+# invalidate at once; other processes see a change within this time).
+_RECHECK_SECONDS = 2.0
+
+_state: dict = {"token": None, "days": {}, "years": frozenset(), "checked": 0.0}
 _warned_years: set[int] = set()
 
 
@@ -54,6 +61,9 @@ def clear_cache() -> None:
 
 
 def _table() -> dict:
+    now = time.monotonic()
+    if _state["token"] is not None and now - _state["checked"] < _RECHECK_SECONDS:
+        return _state
     token = cache.get(_VERSION_KEY)
     if token is None:
         cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
@@ -62,6 +72,7 @@ def _table() -> dict:
         days = dict(CalendarDay.objects.values_list("date", "kind"))
         years = frozenset(CalendarYear.objects.values_list("year", flat=True))
         _state.update(token=token, days=days, years=years)
+    _state["checked"] = now
     return _state
 
 

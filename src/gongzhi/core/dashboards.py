@@ -54,6 +54,7 @@ class Figure:
     label: object  # gettext_lazy
     kind: str = "count"
     # (area, period_from "YYYY-MM", period_to "YYYY-MM") → URL of the list behind the number, or None.
+    # It may use the area's id only (the child table makes each column's link once and puts ids in).
     drill: Callable | None = None
     # For a ``stock`` figure kept as a rate's parts, or a ``rate`` with a different denominator
     # figure: the rollup figure whose numerator is the denominator (None = the figure's own).

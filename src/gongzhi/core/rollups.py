@@ -18,7 +18,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from gongzhi.areas import paths as area_paths
-from gongzhi.areas.models import Area
+from gongzhi.areas.models import Area, subtree_q
 
 from . import sweeps
 from .models import Rollup, RollupDelta
@@ -242,18 +242,26 @@ def _pending_by_area(area_ids, extra_filter, group_by: tuple[str, ...]) -> dict:
     """Pending deltas added to every requested area whose subtree holds the delta's area.
 
     Three small queries whatever the number of areas: the requested areas' paths, the pending sums
-    per delta area (the pending table is small between two folds), and those areas' paths.
+    per delta area inside their subtrees (below the city: the ids of the areas there, then the
+    deltas), and those areas' paths.
     Returns {(requested area id, *group): [num, den]}.
     """
     out: dict = defaultdict(lambda: [ZERO, ZERO])
-    rows = list(
-        RollupDelta.objects.filter(extra_filter)
-        .values("area_id", *group_by)
-        .annotate(n=Sum("numerator"), d=Sum("denominator"))
-    )
+    wanted = dict(Area.objects.filter(pk__in=set(area_ids)).values_list("id", "path"))
+    pending = RollupDelta.objects.filter(extra_filter)
+    tops = sorted(set(wanted.values()))
+    tops = [p for p in tops if not any(p != q and p.startswith(q) for q in tops)]
+    if tops and all(len(p) > area_paths.SEGMENT for p in tops):
+        # Only the deltas inside the requested subtrees (a burst of intake elsewhere leaves many).
+        inside = Q()
+        for path in tops:
+            inside |= subtree_q("path", path)
+        # The ids first (an index range on the paths): joined in one query, the planner's guess for
+        # the fast-changing pending table could turn into one area look-up per delta.
+        pending = pending.filter(area_id__in=list(Area.objects.filter(inside).values_list("id", flat=True)))
+    rows = list(pending.values("area_id", *group_by).annotate(n=Sum("numerator"), d=Sum("denominator")))
     if not rows:
         return out
-    wanted = dict(Area.objects.filter(pk__in=set(area_ids)).values_list("id", "path"))
     found = dict(Area.objects.filter(pk__in={r["area_id"] for r in rows}).values_list("id", "path"))
     for row in rows:
         path = found.get(row["area_id"])
