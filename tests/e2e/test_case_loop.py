@@ -28,12 +28,14 @@ def login(page, base, username):
 
 
 def act(page, name, fill=None):
-    page.click(f"#btn-{name}")
+    """Open the action's panel, fill it, submit it and wait for the page it leads to (a next action
+    clicked before that lands on the old page)."""
+    open_action(page, name)
     form = page.locator(f"#form-{name}")
-    expect(form).to_be_visible()
     for selector, value in (fill or {}).items():
         form.locator(selector).fill(value)
-    page.click(f"#submit-{name}")
+    with page.expect_navigation():
+        page.click(f"#submit-{name}")
 
 
 @pytest.mark.browser
