@@ -211,14 +211,15 @@ def read(area, figure: str, period_from: str, period_to: str | None = None, *, i
     if include_pending:
         target = area if isinstance(area, Area) else Area.objects.get(pk=area)
         pending = RollupDelta.objects.filter(figure=figure, period__gte=period_from, period__lte=period_to)
-        if target.parent_id is not None:
-            # The subtree's ids first (see _pending_by_area): joined, the planner's guess for the
-            # fast-changing pending table turned into one area look-up per delta.
-            ids = list(Area.objects.subtree(target).values_list("id", flat=True))
-            pending = pending.filter(area_id__in=ids)
-        pending = pending.aggregate(n=Sum("numerator"), d=Sum("denominator"))
-        num += pending["n"] or ZERO
-        den += pending["d"] or ZERO
+        if pending.exists():  # right after a fold there is nothing to add
+            if target.parent_id is not None:
+                # The subtree's ids first (see _pending_by_area): joined, the planner's guess for the
+                # fast-changing pending table turned into one area look-up per delta.
+                ids = list(Area.objects.subtree(target).values_list("id", flat=True))
+                pending = pending.filter(area_id__in=ids)
+            sums = pending.aggregate(n=Sum("numerator"), d=Sum("denominator"))
+            num += sums["n"] or ZERO
+            den += sums["d"] or ZERO
     return num, den
 
 
@@ -242,14 +243,16 @@ def rate_display(numerator, denominator, empty: str = "—") -> str:
 def _pending_by_area(area_ids, extra_filter, group_by: tuple[str, ...]) -> dict:
     """Pending deltas added to every requested area whose subtree holds the delta's area.
 
-    Three small queries whatever the number of areas: the requested areas' paths, the pending sums
-    per delta area inside their subtrees (below the city: the ids of the areas there, then the
-    deltas), and those areas' paths.
+    One query when nothing is pending; otherwise a few whatever the number of areas: the requested
+    areas' paths, the pending sums per delta area inside their subtrees (below the city: the ids of
+    the areas there, then the deltas), and those areas' paths.
     Returns {(requested area id, *group): [num, den]}.
     """
     out: dict = defaultdict(lambda: [ZERO, ZERO])
-    wanted = dict(Area.objects.filter(pk__in=set(area_ids)).values_list("id", "path"))
     pending = RollupDelta.objects.filter(extra_filter)
+    if not pending.exists():  # right after a fold there is nothing to add
+        return out
+    wanted = dict(Area.objects.filter(pk__in=set(area_ids)).values_list("id", "path"))
     tops = sorted(set(wanted.values()))
     tops = [p for p in tops if not any(p != q and p.startswith(q) for q in tops)]
     if tops and all(len(p) > area_paths.SEGMENT for p in tops):
