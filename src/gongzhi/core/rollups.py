@@ -212,12 +212,7 @@ def read(area, figure: str, period_from: str, period_to: str | None = None, *, i
         target = area if isinstance(area, Area) else Area.objects.get(pk=area)
         pending = RollupDelta.objects.filter(figure=figure, period__gte=period_from, period__lte=period_to)
         if pending.exists():  # right after a fold there is nothing to add
-            if target.parent_id is not None:
-                # The subtree's ids first (see _pending_by_area): joined, the planner's guess for the
-                # fast-changing pending table turned into one area look-up per delta.
-                ids = list(Area.objects.subtree(target).values_list("id", flat=True))
-                pending = pending.filter(area_id__in=ids)
-            sums = pending.aggregate(n=Sum("numerator"), d=Sum("denominator"))
+            sums = _inside(pending, [target.path]).aggregate(n=Sum("numerator"), d=Sum("denominator"))
             num += sums["n"] or ZERO
             den += sums["d"] or ZERO
     return num, den
@@ -253,16 +248,7 @@ def _pending_by_area(area_ids, extra_filter, group_by: tuple[str, ...]) -> dict:
     if not pending.exists():  # right after a fold there is nothing to add
         return out
     wanted = dict(Area.objects.filter(pk__in=set(area_ids)).values_list("id", "path"))
-    tops = sorted(set(wanted.values()))
-    tops = [p for p in tops if not any(p != q and p.startswith(q) for q in tops)]
-    if tops and all(len(p) > area_paths.SEGMENT for p in tops):
-        # Only the deltas inside the requested subtrees (a burst of intake elsewhere leaves many).
-        inside = Q()
-        for path in tops:
-            inside |= subtree_q("path", path)
-        # The ids first (an index range on the paths): joined in one query, the planner's guess for
-        # the fast-changing pending table could turn into one area look-up per delta.
-        pending = pending.filter(area_id__in=list(Area.objects.filter(inside).values_list("id", flat=True)))
+    pending = _inside(pending, wanted.values())
     rows = list(pending.values("area_id", *group_by).annotate(n=Sum("numerator"), d=Sum("denominator")))
     if not rows:
         return out
@@ -275,6 +261,21 @@ def _pending_by_area(area_ids, extra_filter, group_by: tuple[str, ...]) -> dict:
                 cell[0] += row["n"] or ZERO
                 cell[1] += row["d"] or ZERO
     return out
+
+
+def _inside(pending, paths):
+    """The pending deltas inside the subtrees at `paths` (all of them when one is the city's): only
+    those count, and a burst of intake elsewhere leaves many. The areas' ids are read first (an index
+    range on the paths): joined in one query, the planner's guess for the fast-changing pending table
+    turned into one area look-up per delta."""
+    tops = sorted(set(paths))
+    tops = [p for p in tops if not any(p != q and p.startswith(q) for q in tops)]
+    if not tops or any(len(p) <= area_paths.SEGMENT for p in tops):
+        return pending
+    inside = Q()
+    for path in tops:
+        inside |= subtree_q("path", path)
+    return pending.filter(area_id__in=list(Area.objects.filter(inside).values_list("id", flat=True)))
 
 
 def _period_q(period_from: str | None, period_to: str | None):

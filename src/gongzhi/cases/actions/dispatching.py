@@ -47,7 +47,7 @@ def _int(value):
 def _validate_route(case: Case, route: Route) -> None:
     street_path = case.area_path
     if case.street_id:
-        street = routing.street_of(case.area) if case.area.street_id == case.street_id else None
+        street = routing.street_of(case.area)
         if street is None or street.pk != case.street_id:
             street = Area.objects.filter(pk=case.street_id).first()
         street_path = street.path if street else case.area_path

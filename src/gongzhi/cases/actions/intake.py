@@ -117,14 +117,8 @@ def _attributes(category: CaseCategory, attributes) -> dict:
     return attributes
 
 
-def street_of(area: Area) -> Area | None:
-    from .. import routing
-
-    return routing.street_of(area)
-
-
 def number_prefix(area: Area, year: int) -> str:
-    street = street_of(area)
+    street = routing.street_of(area)
     code = (street.stat_code or "")[:9] if street else ""
     return f"{code or f'S{street.pk if street else area.pk}'}-{year}-"
 
@@ -341,7 +335,7 @@ def find_duplicates(
     if latitude not in (None, "") and longitude not in (None, ""):
         lat, lng = float(latitude), float(longitude)
         lo_lat, hi_lat, lo_lng, hi_lng = geo.bounding_box(lat, lng, radius_m)
-        street = street_of(place)
+        street = routing.street_of(place)
         near = base.filter(
             latitude__gte=lo_lat, latitude__lte=hi_lat, longitude__gte=lo_lng, longitude__lte=hi_lng
         )
