@@ -99,7 +99,8 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     open_action(page, "resolve")
     page.fill("#id_resolve-answer", "隔断已拆除，恢复原状，租住人员已搬离。")
     page.select_option("#id_resolve-solved", "1")
-    page.click("#submit-resolve")
+    with page.expect_navigation():
+        page.click("#submit-resolve")
     expect(page.locator("#case-answer")).to_be_visible()
 
     # 5. The reporter reads the answer and rates it.
@@ -108,7 +109,8 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     expect(page.locator("#case-answer")).to_contain_text("隔断已拆除")
     open_action(page, "rate")
     page.check("#form-rate input[name=rate-satisfaction][value=satisfied]")
-    page.click("#submit-rate")
+    with page.expect_navigation():
+        page.click("#submit-rate")
     expect(page.locator("#case-satisfaction")).to_be_visible()
     shot(page, "case_loop_5_rated")
     case.refresh_from_db()
