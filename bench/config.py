@@ -40,6 +40,7 @@ class Config:
     workers: int
     only: tuple
     intake_seconds: float
+    drain_seconds: float
     page_seconds: float
     warmup: float
     redis_url: str
@@ -94,6 +95,7 @@ def load() -> Config:
         workers=int(os.environ.get("BENCH_WORKERS", "4")),
         only=only,
         intake_seconds=float(os.environ.get("BENCH_INTAKE_SECONDS", "10" if quick else "15")),
+        drain_seconds=float(os.environ.get("BENCH_DRAIN_SECONDS", "60" if quick else "90")),
         page_seconds=float(os.environ.get("BENCH_PAGE_SECONDS", "4" if quick else "8")),
         warmup=float(os.environ.get("BENCH_WARMUP", "2" if quick else "3")),
         redis_url=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
@@ -145,6 +147,7 @@ def server_env(cfg: Config, database_url: str | None = None) -> dict:
         CONN_MAX_AGE="600",
         DEBUG="0",
         GONGZHI_VAR_DIR=str(cfg.var_dir),
+        GONGZHI_QUEUED_INTAKE="1",  # Open311 answers with a token; a worker receives the cases
         CELERY_BROKER_URL=cfg.redis_url,
         CELERY_RESULT_BACKEND=cfg.redis_url,
         REDIS_URL=cfg.redis_url,

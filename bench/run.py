@@ -158,7 +158,9 @@ def measure(cfg, info: dict, log: Log) -> dict:
 
             def run_intake():
                 token, key = fixtures.api_token(city_admin), fixtures.open311_key()
-                add(intake.run(srv, cfg, token, key, fixtures.intake_targets(), log), "Intake under gunicorn")
+                parts = intake.run(srv, cfg, token, key, fixtures.intake_targets(), log)
+                rows, notes = intake.drain(cfg.drain_seconds, log)
+                add((parts[0], parts[1], parts[2] + rows, notes), "Intake under gunicorn")
 
             def run_pages():
                 catalogue, notes = pages.catalogue(where, obj)

@@ -177,12 +177,15 @@ def client_for(client):
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
-    """The calendar keeps its table in memory per process; a test's rollback must not leak into the next."""
-    from gongzhi.core import calendar
+    """The calendar and the memos (core/memo.py) keep rows in memory per process; a test's rollback must
+    not leak into the next."""
+    from gongzhi.core import calendar, memo
 
     calendar.clear_cache()
+    memo.clear_all()
     yield
     calendar.clear_cache()
+    memo.clear_all()
 
 
 @pytest.fixture(autouse=True)

@@ -203,6 +203,7 @@ def register_routers():
     api.add_router("/orgs/", "gongzhi.orgs.api.router")
     api.add_router("/volunteers/", "gongzhi.volunteers.api.router")
 
+    api.add_router("/cases/intake/", "gongzhi.cases.api_intake.router")
     api.add_router("/cases/", "gongzhi.cases.api.router")
     api.add_router("/cases-field/", "gongzhi.cases.api_field.router")
 

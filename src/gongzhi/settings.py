@@ -219,6 +219,9 @@ WHITENOISE_USE_FINDERS = True  # the embedded server serves static files without
 
 # Open data: the sweep republishes the bundle when the newest is older than this.
 GONGZHI_OPENDATA_MAX_AGE_HOURS = int(os.environ.get("GONGZHI_OPENDATA_MAX_AGE_HOURS", "24"))
+# Open311 POST answers with a token and a worker receives the case (cases.actions.intake_queue),
+# for bursts at city scale; /api/v1/cases/intake/ always queues, /api/v1/cases/ never does.
+GONGZHI_QUEUED_INTAKE = env_bool("GONGZHI_QUEUED_INTAKE", False)
 
 # --- Cache, background work ---------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -11,10 +11,13 @@ from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 from django.test import override_settings
 
 from gongzhi.areas.actions import build_area
+from gongzhi.cases.actions import intake_queue
+from gongzhi.cases.models import Case, CaseCategory, IntakeTicket
 from gongzhi.celery import app
 from gongzhi.core import tasks
 from gongzhi.core.models import Rollup, RollupDelta
@@ -160,7 +163,31 @@ def test_a_real_worker_runs_queued_jobs_and_a_sweep_end_to_end(transactional_db,
         result.forget()
         queued.forget()
 
+        # 3. Queued intake: the report is one row at once; after commit the worker receives it as a case.
+        district = build_area(name="松江区", kind="district", parent=city, gb2260="310117")
+        district.save()
+        street = build_area(name="方松街道", kind="street", parent=district, stat_code="310117003000")
+        street.save()
+        CaseCategory.objects.create(code="e2e_litter", name="乱扔垃圾", resolve_within_days=5)
+        cache.delete(intake_queue.DRAIN_FLAG)
+        ticket = intake_queue.accept_report(
+            actor=None,
+            category="e2e_litter",
+            area=street.pk,
+            channel="hotline",
+            title="端到端",
+            description="队列受理的热线诉求",
+        )
+        _wait_for(
+            lambda: IntakeTicket.objects.filter(pk=ticket.pk, state="done").exists(),
+            proc,
+            log_path,
+            "the queued intake drain",
+        )
+
     rollup = Rollup.objects.get(area_id=city.pk, figure="scale.e2e", period="2025-01")
     assert (rollup.numerator, rollup.denominator) == (3, 1)
     assert not RollupDelta.objects.filter(figure="scale.e2e").exists()
+    case = Case.objects.get(open311_token=ticket.token)
+    assert (case.street_id, case.channel) == (street.pk, "hotline")
     assert proc.returncode is not None

@@ -1,5 +1,6 @@
 """Every change to accounts: users, role assignments and API tokens."""
 
+import copy
 import secrets
 
 from django.contrib.auth import password_validation
@@ -9,11 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.core import audit, policy
+from gongzhi.core import audit, memo, policy
 
 from . import scopes
 from .models import ApiToken, RoleAssignment, User
 from .roles import GRANTABLE, ROLE_SCOPES, Role, ScopeKind
+
+TOKEN_MEMO_SECONDS = 5
+TOKENS = memo.LocalMemo("api-tokens", TOKEN_MEMO_SECONDS)
+memo.clear_on_save(TOKENS, ApiToken, RoleAssignment, User)
 
 MANAGE_ROLES = policy.register("accounts.manage_roles", list(GRANTABLE))
 VIEW_AUDIT = policy.register("core.view_audit", [Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN])
@@ -121,6 +126,7 @@ def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
         )
         if not updated:
             raise ValidationError(_("This role assignment was already revoked."))
+        _forget_tokens()
         assignment.refresh_from_db()
         audit.record(
             actor,
@@ -213,24 +219,45 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
         )
         if not updated:
             raise ValidationError(_("This token was already revoked."))
+        _forget_tokens()
         token.refresh_from_db()
         audit.record(actor, "token.revoked", token)
     return token
 
 
 def user_for_token(secret: str) -> User | None:
-    """The active user a presented token belongs to, or None (unknown, revoked, or user inactive)."""
+    """The active user a presented token belongs to, or None (unknown, revoked, or user inactive).
+
+    The token's user and role grants are memoised for TOKEN_MEMO_SECONDS in the process (every API
+    request asks); revocations, role changes and deactivations in this process clear the memo at once.
+    Each request gets its own copy of the user, so nothing one request caches on it leaks to the next.
+    """
     if not secret or not isinstance(secret, str) or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
+    entry = TOKENS.get(ApiToken.digest_of(secret), lambda: _token_entry(ApiToken.digest_of(secret)))
+    if entry is None:
+        return None
+    now = timezone.now()
+    # Written at most every five minutes: a busy client must not turn every read into a write.
+    if entry["last_used_at"] is None or (now - entry["last_used_at"]).total_seconds() > 300:
+        ApiToken.objects.filter(pk=entry["token_id"]).update(last_used_at=now)
+        entry["last_used_at"] = now
+    return copy.copy(entry["user"])
+
+
+def _forget_tokens() -> None:
+    """Now (this transaction's own later reads) and again on commit (reads made meanwhile)."""
+    TOKENS.clear()
+    transaction.on_commit(TOKENS.clear)
+
+
+def _token_entry(digest: str) -> dict | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
-    # Written at most every five minutes: a busy client must not turn every read into a write.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    policy.grants(token.user)  # loaded once, carried by every copy
+    return {"token_id": token.pk, "user": token.user, "last_used_at": token.last_used_at}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import Area
-from gongzhi.core import events, pii
+from gongzhi.core import events, memo, pii
 from gongzhi.core.strings import has_control_chars
 
 from .. import files as evidence
@@ -36,6 +36,9 @@ INTAKE_AREA_KINDS = {
 ANONYMOUS_CHANNELS = {"resident_web", "resident_mobile", "suggestion_box", "hotline", "open311"}
 NUMBER_RETRIES = 8
 SELF_REPORTED = {"resident_web", "resident_mobile", "patrol"}
+# Every report names its category: memoised for a few seconds per process, cleared on local saves.
+CATEGORIES = memo.LocalMemo("case-categories", 5)
+memo.clear_on_save(CATEGORIES, CaseCategory)
 
 
 # --- lookups -------------------------------------------------------------------------------------
@@ -45,12 +48,22 @@ def resolve_category(category) -> CaseCategory:
     else:
         obj = None
         if isinstance(category, int) or (isinstance(category, str) and category.isdigit()):
-            obj = CaseCategory.objects.select_related("parent").filter(pk=int(category)).first()
+            obj = CATEGORIES.get(("pk", int(category)), lambda: _category(pk=int(category)))
         elif isinstance(category, str) and category:
-            obj = CaseCategory.objects.select_related("parent").filter(code=category).first()
+            obj = CATEGORIES.get(("code", category), lambda: _category(code=category))
     if obj is None or not obj.is_active:
         raise ValidationError({"category": _("Unknown case category.")})
     return obj
+
+
+def category_by_code(code: str) -> CaseCategory | None:
+    """The active category with this code (never read as an id, unlike resolve_category), or None."""
+    obj = CATEGORIES.get(("code", code), lambda: _category(code=code)) if code else None
+    return obj if obj is not None and obj.is_active else None
+
+
+def _category(**where) -> CaseCategory | None:
+    return CaseCategory.objects.select_related("parent").filter(**where).first()
 
 
 def resolve_area(area) -> Area:
@@ -136,6 +149,79 @@ def next_number(prefix: str) -> str:
 
 
 # --- intake --------------------------------------------------------------------------------------
+def check_report(
+    *,
+    actor,
+    category,
+    area,
+    channel,
+    title,
+    description,
+    address="",
+    latitude=None,
+    longitude=None,
+    coordinate_system="wgs84",
+    reporter_name="",
+    reporter_phone="",
+    anonymous=False,
+    dwelling=None,
+    attributes=None,
+    files=(),
+) -> dict:
+    """Check a report without writing anything: every field's errors at once (ValidationError), then
+    whether `actor` may report there (PermissionDenied). Returns the checked values: category, area,
+    title, description, address, reporter_name, coords (WGS-84), attributes, phone, files."""
+    errors: dict = {}
+    checks = {
+        "category": lambda: resolve_category(category),
+        "area": lambda: resolve_area(area),
+    }
+    found = {}
+    for key, fn in checks.items():
+        try:
+            found[key] = fn()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    for key, fn in {
+        "title": lambda: _text(title, "title", 120),
+        "description": lambda: _text(description, "description", 5000),
+        "address": lambda: _text(address, "address", 200, required=False),
+        "reporter_name": lambda: _text(reporter_name, "reporter_name", 60, required=False),
+        "coords": lambda: _coordinates(latitude, longitude, coordinate_system),
+    }.items():
+        try:
+            found[key] = fn()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    found["phone"] = ""
+    if reporter_phone and not anonymous:
+        try:
+            found["phone"] = pii.normalize_phone(reporter_phone)
+        except ValidationError:
+            errors["reporter_phone"] = [_("Enter a valid phone number.")]
+    if anonymous and channel not in ANONYMOUS_CHANNELS:
+        errors["anonymous"] = [_("Only residents may report anonymously.")]
+    if "category" in found:
+        try:
+            found["attributes"] = _attributes(found["category"], attributes)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if dwelling is not None and "area" in found:
+        place = found["area"]
+        if not dwelling.area_path.startswith(place.path) and not place.path.startswith(dwelling.area_path):
+            errors["dwelling"] = [_("The dwelling is not in the chosen area.")]
+    try:
+        found["files"] = evidence.check_all(files)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    permissions.require_report(actor, found["area"], channel)
+    return found
+
+
 def receive_case(
     *,
     actor,
@@ -163,59 +249,33 @@ def receive_case(
     source_id=None,
     auto_dispatch=True,
     open311_token="",
+    received_at=None,
 ) -> Case:
-    """Receive a case; with auto_dispatch, route it by the rules at once. Nothing is written on error."""
-    errors: dict = {}
-    checks = {
-        "category": lambda: resolve_category(category),
-        "area": lambda: resolve_area(area),
-    }
-    found = {}
-    for key, fn in checks.items():
-        try:
-            found[key] = fn()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    if channel not in Channel.values:
-        errors["channel"] = [_("Unknown channel.")]
-    for key, fn in {
-        "title": lambda: _text(title, "title", 120),
-        "description": lambda: _text(description, "description", 5000),
-        "address": lambda: _text(address, "address", 200, required=False),
-        "reporter_name": lambda: _text(reporter_name, "reporter_name", 60, required=False),
-        "coords": lambda: _coordinates(latitude, longitude, coordinate_system),
-    }.items():
-        try:
-            found[key] = fn()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    phone = ""
-    if reporter_phone and not anonymous:
-        try:
-            phone = pii.normalize_phone(reporter_phone)
-        except ValidationError:
-            errors["reporter_phone"] = [_("Enter a valid phone number.")]
-    if anonymous and channel not in ANONYMOUS_CHANNELS:
-        errors["anonymous"] = [_("Only residents may report anonymously.")]
-    if "category" in found:
-        try:
-            found["attributes"] = _attributes(found["category"], attributes)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    if dwelling is not None and "area" in found:
-        place = found["area"]
-        if not dwelling.area_path.startswith(place.path) and not place.path.startswith(dwelling.area_path):
-            errors["dwelling"] = [_("The dwelling is not in the chosen area.")]
-    try:
-        checked = evidence.check_all(files)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        checked = []
-    if errors:
-        raise ValidationError(errors)
+    """Receive a case; with auto_dispatch, route it by the rules at once. Nothing is written on error.
 
+    `received_at` is the moment the report arrived when that was earlier than now (a queued ticket's
+    submission time): deadlines and the case number's year count from it.
+    """
+    found = check_report(
+        actor=actor,
+        category=category,
+        area=area,
+        channel=channel,
+        title=title,
+        description=description,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        coordinate_system=coordinate_system,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        anonymous=anonymous,
+        dwelling=dwelling,
+        attributes=attributes,
+        files=files,
+    )
+    checked, phone = found["files"], found["phone"]
     cat, place = found["category"], found["area"]
-    permissions.require_report(actor, place, channel)
     lat, lng = found["coords"]
     # A dwelling is more precise than the area picked: place the case in the dwelling's area.
     if dwelling is not None and len(dwelling.area_path) > len(place.path):
@@ -254,7 +314,7 @@ def receive_case(
         try:
             with events.bundle(), transaction.atomic():
                 case.__dict__.update(unrouted)
-                case.received_at = common.now()
+                case.received_at = received_at or common.now()
                 case.number = next_number(number_prefix(place, timezone.localtime(case.received_at).year))
                 if auto_dispatch:
                     # Routed before the INSERT, so the row is written once, already dispatched.

@@ -3,6 +3,7 @@
 from .campaigns import Campaign, CampaignTarget
 from .cases import Case, CaseAssignment, CaseEvent, CaseFile, ExtensionRequest, FollowUpCall
 from .routing import CaseCategory, DefaultHandler, RoutingRule, RoutingSupport
+from .tickets import IntakeTicket
 from .visits import Open311Key, Patrol, Visit
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "DefaultHandler",
     "ExtensionRequest",
     "FollowUpCall",
+    "IntakeTicket",
     "Open311Key",
     "Patrol",
     "RoutingRule",

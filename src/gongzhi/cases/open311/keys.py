@@ -9,11 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.core import audit
+from gongzhi.core import audit, memo
 
 from ..models import Open311Key
 
 PREFIX = "o311_"
+
+# Revoking a key (a save) clears the memo in this process; other processes follow within seconds.
+KEYS = memo.LocalMemo("open311-keys", 5)
+memo.clear_on_save(KEYS, Open311Key)
 
 audit.register_verb("open311.key_created", gettext_lazy("Open311 API key created"))
 audit.register_verb("open311.key_revoked", gettext_lazy("Open311 API key revoked"))
@@ -46,11 +50,15 @@ def revoke_key(*, actor, key: Open311Key) -> Open311Key:
 
 
 def key_for(plain: str | None) -> Open311Key | None:
-    """The active key matching `plain`, or None."""
+    """The active key matching `plain`, or None (memoised a few seconds: every POST presents one)."""
     if not plain or len(plain) > 200:
         return None
-    return (
-        Open311Key.objects.select_related("jurisdiction")
-        .filter(digest=digest_of(plain), revoked_at__isnull=True)
-        .first()
+    digest = digest_of(plain)
+    return KEYS.get(
+        digest,
+        lambda: (
+            Open311Key.objects.select_related("jurisdiction")
+            .filter(digest=digest, revoked_at__isnull=True)
+            .first()
+        ),
     )

@@ -9,6 +9,7 @@ intake action, so routing, deadlines and notices are those of every other case.
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +22,8 @@ from gongzhi.areas.models import Area, subtree_q
 from gongzhi.people.models import Dwelling
 
 from .. import geo, machine
-from ..models import Case, CaseCategory
+from ..actions.intake import category_by_code
+from ..models import Case, CaseCategory, IntakeTicket
 from . import keys, render
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -330,9 +332,16 @@ def request_detail(request, fmt, request_id):
 @_guard
 def token_view(request, fmt, token):
     case = Case.objects.filter(open311_token=token).only("number", "open311_token").first() if token else None
-    if case is None:
+    if case is not None:
+        body = [{"service_request_id": case.number, "token": case.open311_token}]
+        return render.respond(fmt, body, root="service_requests", items=ITEMS)
+    ticket = IntakeTicket.objects.filter(token=token).only("state", "errors").first() if token else None
+    if ticket is None:
         raise Open311Error(404, _("token provided was not found."))
-    body = [{"service_request_id": case.number, "token": case.open311_token}]
+    # A queued report not received yet has no service_request_id (GeoReport v2: ask again later).
+    body = [{"token": token}]
+    if ticket.state == IntakeTicket.State.REJECTED:
+        body[0]["service_notice"] = " ".join(m for ms in (ticket.errors or {}).values() for m in ms)
     return render.respond(fmt, body, root="service_requests", items=ITEMS)
 
 
@@ -416,7 +425,7 @@ def _post_request(request, fmt):
     code = (post.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, _("service_code is required."))
-    category = CaseCategory.objects.select_related("parent").filter(code=code, is_active=True).first()
+    category = category_by_code(code)
     if category is None:
         raise Open311Error(400, _("service_code provided was not found: %(code)s") % {"code": code[:40]})
     area, dwelling, lat, lng, address = _place(post, jur)
@@ -434,29 +443,34 @@ def _create(fmt, key, category, area, dwelling, lat, lng, address, description, 
     import secrets
 
     from ..actions.intake import receive_case
+    from ..actions.intake_queue import accept_report
 
     token = secrets.token_hex(16)
+    report = {
+        "category": category,
+        "area": area,
+        "channel": "open311",
+        "title": description.splitlines()[0][:120],
+        "description": description,
+        "address": address[:200],
+        "latitude": lat,
+        "longitude": lng,
+        "reporter_name": name[:60],
+        "reporter_phone": phone,
+        "anonymous": not (name or phone),
+        "dwelling": dwelling,
+        "attributes": _attributes(post),
+        "source_type": "open311_key",
+        "source_id": key.pk,
+    }
+    queued = settings.GONGZHI_QUEUED_INTAKE
     try:
-        # The token is stored with the case: one INSERT, no follow-up UPDATE.
-        case = receive_case(
-            actor=None,
-            category=category,
-            area=area,
-            channel="open311",
-            title=description.splitlines()[0][:120],
-            description=description,
-            address=address[:200],
-            latitude=lat,
-            longitude=lng,
-            reporter_name=name[:60],
-            reporter_phone=phone,
-            anonymous=not (name or phone),
-            dwelling=dwelling,
-            attributes=_attributes(post),
-            source_type="open311_key",
-            source_id=key.pk,
-            open311_token=token,
-        )
+        if queued:
+            # The case is received by a worker moments later; the client follows the token.
+            accept_report(actor=None, token=token, **report)
+        else:
+            # The token is stored with the case: one INSERT, no follow-up UPDATE.
+            case = receive_case(actor=None, open311_token=token, **report)
     except ValidationError as exc:
         messages = (
             [f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms]
@@ -466,7 +480,11 @@ def _create(fmt, key, category, area, dwelling, lat, lng, address, description, 
         return render.errors(fmt, 400, *messages)
     except PermissionDenied:
         return render.errors(fmt, 403, _("This api_key may not post there."))
-    body = [{"service_request_id": case.number, "token": token, "service_notice": "", "account_id": None}]
+    if queued:
+        notice = _("Your report has been accepted; ask for its request id with the token.")
+        body = [{"token": token, "service_notice": notice, "account_id": None}]
+    else:
+        body = [{"service_request_id": case.number, "token": token, "service_notice": "", "account_id": None}]
     return render.respond(fmt, body, root="service_requests", items=ITEMS, status=201)
 
 
