@@ -183,9 +183,21 @@ def _fresh_calendar_cache():
 
     calendar.clear_cache()
     memo.clear_all()
+    _clear_local_cache()
     yield
     calendar.clear_cache()
     memo.clear_all()
+    _clear_local_cache()
+
+
+def _clear_local_cache():
+    """Pages cached by one test (dashboards) must not answer the next, whose rows differ. Only the
+    in-process cache is cleared: a Redis named by REDIS_URL may be shared."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 whatever the number of child areas and of records behind the figures (N+1 regressions fail here)."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -68,7 +69,9 @@ def street_with(tree):
     return make
 
 
-def _count(client, url, params) -> int:
+def _count(client, url, params, *, cached=False) -> int:
+    if not cached:
+        cache.clear()  # the figures are built, not served from the page cache
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params)
     assert response.status_code == 200
@@ -86,8 +89,39 @@ def test_dashboard_page_takes_the_same_queries_for_2_and_40_child_areas(
         with django_assert_max_num_queries(MAX_PAGE_QUERIES):
             counts.append(_count(client, f"/reports/dashboard/{street.pk}/", PERIOD))
     assert counts[0] == counts[1], counts
+    cache.clear()
     response = client.get(f"/reports/dashboard/{large.pk}/", PERIOD)
     assert len(response.context["data"]["children"]) == 40
+
+
+def test_a_second_view_comes_from_the_page_cache_until_the_next_fold(
+    client_for, tree, district_admin, street_with, django_capture_on_commit_callbacks
+):
+    from gongzhi.core import rollups
+
+    street = street_with(3, 2)
+    client = client_for(district_admin)
+    url = f"/reports/dashboard/{street.pk}/"
+    first = _figures(client.get(url, PERIOD))
+    built = _count(client, url, PERIOD)
+    served = _count(client, url, PERIOD, cached=True)
+    assert served < built
+    assert _figures(client.get(url, PERIOD)) == first
+
+    # A pending delta is not on the dashboard ("as of the last update by the periodic sweep") ...
+    committee = street.children.order_by("path").first()
+    rollups.add_delta(committee, "cases.recv", "2026-03", 1000)
+    assert _figures(client.get(url, PERIOD)) == first
+    # ... and the fold that adds it changes the page at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        rollups.fold()
+    assert _figures(client.get(url, PERIOD)) != first
+
+
+def _figures(response) -> str:
+    """The cached part of the page (the rest carries a fresh CSRF token on every response)."""
+    html = response.content.decode()
+    return html[html.index('<p class="text-muted small">') : html.index("</main>")]
 
 
 def test_dashboard_export_takes_the_same_queries_for_2_and_40_child_areas(

@@ -17,7 +17,7 @@ from gongzhi.areas.models import Area
 from gongzhi.core import policy
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
-from . import forms, machine, permissions, queries
+from . import forms, machine, permissions, queries, rows
 from .actions import dispatching, feedback, intake, lifecycle, rules, supervision
 from .models import Case, CaseAssignment, CaseFile, ExtensionRequest, RoutingRule
 
@@ -63,6 +63,7 @@ def case_list(request):
         "cases/list.html",
         {
             "page": page,
+            "rows": rows.list_rows(page.items),
             "view": view,
             "state": state,
             "tabs": tabs,

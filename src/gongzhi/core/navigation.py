@@ -7,9 +7,17 @@ namespace), so the bar stays short however many apps arrive; an app may name a g
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
+from . import memo, policy
+
+# Every page draws the bar: the entries a set of grants may open, in one language, are the same for
+# every user holding those grants. The key holds the grants themselves, so a role change is a new key.
+MENUS = memo.LocalMemo("navigation", 300)
+BARS = memo.LocalMemo("navigation-bars", 300)
 
 
 @dataclass
@@ -71,20 +79,69 @@ def _group_of(entry: NavEntry) -> str:
 
 def for_user(user, current_path: str = "") -> list[dict]:
     """The entries this user may open, in order: [{label, url, active, group}]."""
+    return [
+        {**item, "active": current_path.startswith(item["url"]) and item["url"] != "/"}
+        for item in _entries_for(user)
+    ]
+
+
+def _key(user) -> tuple:
+    return (bool(getattr(user, "is_superuser", False)), tuple(policy.grants(user)), get_language())
+
+
+def _entries_for(user) -> list[dict]:
+    return MENUS.get(_key(user), lambda: _allowed_entries(user))
+
+
+def bar_for(user, current_path: str):
+    """The menu bar's HTML for this user on this page (memoised by grants, language and active links)."""
+    active = tuple(
+        i["url"] for i in _entries_for(user) if current_path.startswith(i["url"]) and i["url"] != "/"
+    )
+    return BARS.get((_key(user), active), lambda: menu_bar(grouped(for_user(user, current_path))))
+
+
+def _allowed_entries(user) -> list[dict]:
     items = []
     for entry in sorted(ENTRIES, key=lambda e: e.order):
         if entry.capability and not policy.can(user, entry.capability):
             continue
         url = reverse(entry.url_name)
-        items.append(
-            {
-                "label": entry.label,
-                "url": url,
-                "active": current_path.startswith(url) and url != "/",
-                "group": "home" if entry.url_name == "core:home" else _group_of(entry),
-            }
-        )
+        group = "home" if entry.url_name == "core:home" else _group_of(entry)
+        items.append({"label": str(entry.label), "url": url, "group": group})
     return items
+
+
+def _link(item: dict, css: str):
+    if item["active"]:
+        return format_html(
+            '<a class="{} active" href="{}" aria-current="page">{}</a>', css, item["url"], item["label"]
+        )
+    return format_html('<a class="{}" href="{}">{}</a>', css, item["url"], item["label"])
+
+
+def menu_bar(menus: list[dict]):
+    """The bar's <li> elements, built here rather than in a template loop (it is on every page)."""
+    parts = []
+    for menu in menus:
+        if len(menu["items"]) == 1:
+            parts.append(format_html('<li class="nav-item">{}</li>', _link(menu["items"][0], "nav-link")))
+            continue
+        links = format_html_join("", "<li>{}</li>", ((_link(i, "dropdown-item"),) for i in menu["items"]))
+        toggle = "nav-link dropdown-toggle active" if menu["active"] else "nav-link dropdown-toggle"
+        parts.append(
+            format_html(
+                '<li class="nav-item dropdown"><a class="{}" href="#" id="nav-{}" role="button" '
+                'data-bs-toggle="dropdown" aria-expanded="false">{}</a>'
+                '<ul class="dropdown-menu" aria-labelledby="nav-{}">{}</ul></li>',
+                toggle,
+                menu["key"],
+                menu["label"],
+                menu["key"],
+                links,
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every part was escaped by format_html
 
 
 def grouped(items: list[dict]) -> list[dict]:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -117,6 +118,7 @@ def _apply(changes: dict[Cell, tuple[Decimal, Decimal]]) -> None:
             t = totals[(target, figure, period)]
             t[0] += num
             t[1] += den
+    transaction.on_commit(_bump_generation)
     # A fixed order of row updates: two concurrent folds lock rows in the same order, so no deadlock.
     for area_id, figure, period in sorted(totals):
         num, den = totals[(area_id, figure, period)]
@@ -132,6 +134,24 @@ def _apply(changes: dict[Cell, tuple[Decimal, Decimal]]) -> None:
                 )
         except IntegrityError:  # inserted by a concurrent fold meanwhile: add to it instead
             cell.update(numerator=F("numerator") + num, denominator=F("denominator") + den)
+
+
+GENERATION_KEY = "gongzhi:rollups:generation"
+
+
+def _bump_generation() -> None:
+    """Rows of Rollup changed: pages cached under the old figures are stale (see figures_token)."""
+    if not cache.add(GENERATION_KEY, 1, None):
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # evicted between add and incr
+            cache.add(GENERATION_KEY, 1, None)
+
+
+def figures_token() -> str:
+    """Changes whenever Rollup rows do (each fold and rebuild bumps a counter in the shared cache):
+    cache keys of pages rendered from folded figures include it. Pending deltas do not change it."""
+    return str(cache.get(GENERATION_KEY, 0))
 
 
 def fold(*, batch_size: int = FOLD_BATCH) -> int:

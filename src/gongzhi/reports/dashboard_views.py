@@ -1,18 +1,27 @@
 """Area dashboard pages: the dashboard of an area's subtree (period, cards, charts, child areas), the
 entry that opens the user's own top area, and the XLSX export of the same figures."""
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from gongzhi.areas.models import Area
-from gongzhi.core import policy
+from gongzhi.core import policy, rollups
 from gongzhi.core.html_cells import td_cells
 
 from . import dashboard, dashboard_xlsx
+
+# The bound on staleness where the fold runs in another process without a shared cache (the embedded
+# mode's cron sweep); with Redis every fold changes the key at once.
+BODY_SECONDS = 120
 
 
 def _area_for(request, pk) -> Area:
@@ -56,11 +65,39 @@ def dashboard_page(request, pk):
     }
     if period.errors:
         return render(request, "reports/dashboard.html", context, status=422)
-    data = dashboard.build(request.user, area, period)
-    for row in data["children"]:
-        row["cells_html"] = td_cells(((c["display"], c["drill"]) for c in row["cells"]), "text-end")
-    context.update(data=data, chart_data=dashboard.chart_data(data))
+    context.update(has_data=True, body=_body(request, area, period, context["query"]))
     return render(request, "reports/dashboard.html", context)
+
+
+def _body(request, area, period, query):
+    """The figures, charts and child table as HTML: built from the folded rollups (the page says "as
+    of the last update by the periodic sweep"), then kept in the cache until the next fold or rebuild
+    (rollups.figures_token) — at most BODY_SECONDS. The key holds the sections this user may see."""
+    sections = tuple(s.key for s in dashboard.visible_sections(request.user, area))
+    key = (
+        "gongzhi:dashboard:"
+        + hashlib.sha256(
+            repr(
+                (
+                    area.pk,
+                    period.period_from,
+                    period.period_to,
+                    get_language(),
+                    sections,
+                    rollups.figures_token(),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        data = dashboard.build(request.user, area, period)
+        for row in data["children"]:
+            row["cells_html"] = td_cells(((c["display"], c["drill"]) for c in row["cells"]), "text-end")
+        context = {"data": data, "chart_data": dashboard.chart_data(data), "period": period, "query": query}
+        body = render_to_string("reports/_dashboard_body.html", context, request=request)
+        cache.set(key, body, BODY_SECONDS)
+    return mark_safe(body)  # noqa: S308 - rendered by the template above (autoescaped)
 
 
 @login_required
