@@ -88,8 +88,10 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     login(page, base, "chengguan")
     page.goto(f"{base}/cases/{case.pk}/")
     support = case.assignments.get(role="support")
+    expect(page.locator(f"#task-{support.pk}-answer")).to_be_visible()
     page.fill(f"#task-{support.pk}-answer", "已现场执法，责令拆除隔断。")
-    page.click(f"#case-tasks form[action$='/tasks/{support.pk}/done/'] button")
+    with page.expect_navigation():
+        page.click(f"#case-tasks form[action$='/tasks/{support.pk}/done/'] button")
     expect(page.locator("#case-tasks")).to_contain_text("已现场执法")
     shot(page, "case_loop_4_support_done")
 
