@@ -234,7 +234,8 @@ def user_for_token(secret: str) -> User | None:
     """
     if not secret or not isinstance(secret, str) or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    entry = TOKENS.get(ApiToken.digest_of(secret), lambda: _token_entry(ApiToken.digest_of(secret)))
+    digest = ApiToken.digest_of(secret)
+    entry = TOKENS.get(digest, lambda: _token_entry(digest))
     if entry is None:
         return None
     now = timezone.now()

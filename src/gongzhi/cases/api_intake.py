@@ -8,7 +8,6 @@ worker moments later (cases.actions.intake_queue). POST /api/v1/cases/ stays syn
 from datetime import datetime
 
 from django.conf import settings
-from django.http import Http404
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -16,6 +15,7 @@ from pydantic import Field
 from gongzhi.core.api_schemas import ERRORS
 from gongzhi.core.strings import CleanStr
 
+from . import queries
 from .actions import intake_queue
 from .api import CaseIn
 from .models import IntakeTicket
@@ -68,7 +68,4 @@ def queue_case(request, payload: QueuedCaseIn):
 @router.get("/{token}", response={200: TicketOut, **ERRORS}, url_name="case_ticket")
 def get_ticket(request, token: CleanStr):
     """A queued report's state; only the account that sent it sees it."""
-    ticket = IntakeTicket.objects.select_related("case").filter(token=token[:40]).first()
-    if ticket is None or ticket.actor_id != request.auth.pk:
-        raise Http404
-    return _ticket_out(ticket)
+    return _ticket_out(queries.get_ticket_for_user(request.auth, token))

@@ -93,6 +93,11 @@ def require_view(user, case) -> None:
         raise PermissionDenied(VIEW)
 
 
+def can_follow_ticket(user, ticket) -> bool:
+    """A queued report's ticket is followed by the account that sent it, and by nobody else."""
+    return user is not None and ticket.actor_id is not None and ticket.actor_id == user.pk
+
+
 def require_report(user, area, channel: str) -> None:
     if user is None or policy.can(user, REPORT, area=area):
         return

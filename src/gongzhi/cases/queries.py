@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from gongzhi.accounts.roles import ScopeKind
@@ -10,7 +11,7 @@ from gongzhi.areas.models import LEVEL_FIELD, Area, subtree_q
 from gongzhi.core import policy
 
 from . import machine, permissions
-from .models import Case, CaseAssignment
+from .models import Case, CaseAssignment, IntakeTicket
 
 LIVE = ["pending", "accepted"]
 
@@ -147,3 +148,18 @@ def count_to_dispatch(user) -> int:
     if paths is not None:
         qs = qs.filter(_paths_q("area_path", paths))
     return qs.count()
+
+
+def ticket_by_token(token: str) -> IntakeTicket | None:
+    """The queued report with this token (tokens are at most 40 characters), with its case."""
+    if not token:
+        return None
+    return IntakeTicket.objects.select_related("case").filter(token=token[:40]).first()
+
+
+def get_ticket_for_user(user, token: str) -> IntakeTicket:
+    """The ticket if `user` may follow it; Http404 otherwise (as if there were none)."""
+    ticket = ticket_by_token(token)
+    if ticket is None or not permissions.can_follow_ticket(user, ticket):
+        raise Http404
+    return ticket

@@ -8,12 +8,13 @@ here scans a domain table, so the page costs the same for a committee and for th
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gongzhi.accounts.roles import Role
 from gongzhi.areas.models import Area
@@ -190,6 +191,14 @@ def _trend(figure, months, series, total) -> list:
 def _plain(value):
     """A chart value: a float (server-rounded), or None for "nothing to divide"."""
     return None if value is None else float(value)
+
+
+def body_cache_key(user, area: Area, period: Period) -> str:
+    """The cache key of a rendered dashboard body: the area, the period, the language, the sections
+    this user may see and the fold counter (rollups.figures_token), which changes with every fold."""
+    sections = tuple(s.key for s in visible_sections(user, area))
+    parts = (area.pk, period.period_from, period.period_to, get_language(), sections, rollups.figures_token())
+    return "gongzhi:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def build(user, area: Area, period: Period) -> dict:

@@ -1,7 +1,6 @@
 """Area dashboard pages: the dashboard of an area's subtree (period, cards, charts, child areas), the
 entry that opens the user's own top area, and the XLSX export of the same figures."""
 
-import hashlib
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -11,10 +10,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from gongzhi.areas.models import Area
-from gongzhi.core import policy, rollups
+from gongzhi.core import policy
 from gongzhi.core.html_cells import td_cells
 
 from . import dashboard, dashboard_xlsx
@@ -73,22 +71,7 @@ def _body(request, area, period, query):
     """The figures, charts and child table as HTML: built from the folded rollups (the page says "as
     of the last update by the periodic sweep"), then kept in the cache until the next fold or rebuild
     (rollups.figures_token) — at most BODY_SECONDS. The key holds the sections this user may see."""
-    sections = tuple(s.key for s in dashboard.visible_sections(request.user, area))
-    key = (
-        "gongzhi:dashboard:"
-        + hashlib.sha256(
-            repr(
-                (
-                    area.pk,
-                    period.period_from,
-                    period.period_to,
-                    get_language(),
-                    sections,
-                    rollups.figures_token(),
-                )
-            ).encode()
-        ).hexdigest()
-    )
+    key = dashboard.body_cache_key(request.user, area, period)
     body = cache.get(key)
     if body is None:
         data = dashboard.build(request.user, area, period)

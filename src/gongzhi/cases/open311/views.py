@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gongzhi.areas.models import Area, subtree_q
 from gongzhi.people.models import Dwelling
 
-from .. import geo, machine
+from .. import geo, machine, queries
 from ..actions.intake import category_by_code
 from ..models import Case, CaseCategory, IntakeTicket
 from . import keys, render
@@ -335,7 +335,7 @@ def token_view(request, fmt, token):
     if case is not None:
         body = [{"service_request_id": case.number, "token": case.open311_token}]
         return render.respond(fmt, body, root="service_requests", items=ITEMS)
-    ticket = IntakeTicket.objects.filter(token=token).only("state", "errors").first() if token else None
+    ticket = queries.ticket_by_token(token)
     if ticket is None:
         raise Open311Error(404, _("token provided was not found."))
     # A queued report not received yet has no service_request_id (GeoReport v2: ask again later).
@@ -440,12 +440,10 @@ def _post_request(request, fmt):
 
 
 def _create(fmt, key, category, area, dwelling, lat, lng, address, description, name, phone, post):
-    import secrets
-
     from ..actions.intake import receive_case
-    from ..actions.intake_queue import accept_report
+    from ..actions.intake_queue import accept_report, new_token
 
-    token = secrets.token_hex(16)
+    token = new_token()
     report = {
         "category": category,
         "area": area,
