@@ -78,7 +78,8 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     page.check(f"#form-dispatch input[name=dispatch-supports][value='{tree['department'].pk}']")
     page.fill("#id_dispatch-support_task", "依法查处群租、拆除隔断")
     shot(page, "case_loop_3_dispatch")
-    page.click("#submit-dispatch")
+    with page.expect_navigation():
+        page.click("#submit-dispatch")
     expect(page.locator("#case-tasks")).to_contain_text("方松街道城管执法中队")
     act(page, "accept")
     act(page, "start")
