@@ -172,3 +172,57 @@ def test_routing_rules_page_is_for_street_admins(
         },
     )
     assert r.status_code == 302
+
+
+def test_case_page_names_the_actions_and_loads_each_form_when_its_panel_opens(
+    client_for, routed, committee_worker
+):
+    client = client_for(committee_worker)
+    page = client.get(f"/cases/{routed.pk}/").content.decode()
+    assert 'id="btn-accept"' in page
+    assert f'hx-get="/cases/{routed.pk}/do/accept/form/"' in page
+    assert 'id="form-accept"' not in page  # not built until asked for
+
+    fragment = client.get(f"/cases/{routed.pk}/do/accept/form/", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    body = fragment.content.decode()
+    assert 'id="form-accept"' in body and f'action="/cases/{routed.pk}/do/accept/"' in body
+    assert "<html" not in body
+
+    # Without htmx the same address is a page of its own, so the form works without scripts.
+    whole = client.get(f"/cases/{routed.pk}/do/accept/form/").content.decode()
+    assert "<html" in whole and 'id="form-accept"' in whole
+
+
+def test_action_form_is_refused_for_an_action_not_open_to_the_user(
+    client_for, routed, committee_worker, other_street_admin
+):
+    assert client_for(committee_worker).get(f"/cases/{routed.pk}/do/rate/form/").status_code == 404
+    assert client_for(other_street_admin).get(f"/cases/{routed.pk}/do/accept/form/").status_code == 403
+
+
+def test_a_form_sent_back_with_errors_is_open_on_the_page(client_for, routed, committee_worker):
+    client = client_for(committee_worker)
+    client.post(f"/cases/{routed.pk}/do/accept/")
+    client.post(f"/cases/{routed.pk}/do/start/")
+    page = client.post(f"/cases/{routed.pk}/do/park/", {"park-reason": ""}).content.decode()
+    assert 'id="form-park"' in page and 'id="act-park" class="accordion-collapse collapse show"' in page
+    assert 'id="form-resolve"' not in page
+
+
+def test_timeline_names_the_satisfaction_in_the_page_language(
+    client_for, routed, committee_worker, department_handler
+):
+    from gongzhi.cases.actions import feedback, lifecycle
+
+    support = routed.assignments.get(role="support")
+    lifecycle.accept_case(actor=committee_worker, case=routed)
+    lifecycle.start_case(actor=committee_worker, case=routed)
+    lifecycle.accept_task(actor=department_handler, assignment=support)
+    lifecycle.complete_task(actor=department_handler, assignment=support, answer="已执法")
+    lifecycle.resolve_case(actor=committee_worker, case=routed, answer="已处理", solved=True)
+    feedback.rate_case(actor=committee_worker, case=routed, satisfaction="basically")
+    page = client_for(committee_worker).get(f"/cases/{routed.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    timeline = page.content.decode().split('id="case-timeline"', 1)[1]
+    assert "回访: 基本满意" in timeline
+    assert "basically" not in timeline

@@ -12,7 +12,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from gongzhi.orgs import ocds
-from gongzhi.orgs.actions import programs as A
+from gongzhi.orgs.actions import contracts as C
 
 pytestmark = pytest.mark.django_db
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "ocds-1.1.5"
@@ -32,7 +32,7 @@ def shared_validator():
 
 @pytest.fixture
 def contracts(tree, street_admin, org, org_staff):
-    hosting = A.create_contract(
+    hosting = C.create_contract(
         actor=street_admin,
         area=tree["fangsong"],
         kind="hosting",
@@ -47,14 +47,14 @@ def contracts(tree, street_admin, org, org_staff):
             {"name": "志愿者培训", "unit": "场", "target": 12},
         ],
     )
-    A.sign_contract(actor=street_admin, contract=hosting, signed_on=dt.date(2023, 12, 15))
-    A.report_indicator(
+    C.sign_contract(actor=street_admin, contract=hosting, signed_on=dt.date(2023, 12, 15))
+    C.report_indicator(
         actor=org_staff,
         indicator=hosting.indicators.get(name="服务人次"),
         reported=12500,
         reported_on=dt.date(2024, 12, 1),
     )
-    purchase = A.create_contract(
+    purchase = C.create_contract(
         actor=street_admin,
         area=tree["fangsong"],
         kind="purchase",

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gongzhi.accounts.roles import Role, ScopeKind
 from gongzhi.core.models import AuditEvent
+from gongzhi.orgs.actions import contracts as C
 from gongzhi.orgs.actions import programs as A
 from gongzhi.orgs.models import ReviewScore, ServiceContract, VentureApplication, VentureCall
 from tests.conftest import make_user
@@ -377,19 +378,19 @@ def _contract(actor, tree, provider, **kw):
         ],
     }
     data.update(kw)
-    return A.create_contract(actor=actor, **data)
+    return C.create_contract(actor=actor, **data)
 
 
 def test_street_admin_records_signs_and_evaluates_a_hosting_contract(tree, street_admin, org, org_staff):
     c = _contract(street_admin, tree, org)
     assert c.indicators.count() == 2
-    c = A.sign_contract(actor=street_admin, contract=c, signed_on=D(2023, 12, 20))
+    c = C.sign_contract(actor=street_admin, contract=c, signed_on=D(2023, 12, 20))
     ind = c.indicators.get(name="服务人次")
-    A.report_indicator(actor=org_staff, indicator=ind, reported=21000, reported_on=D(2024, 12, 20))
+    C.report_indicator(actor=org_staff, indicator=ind, reported=21000, reported_on=D(2024, 12, 20))
     with pytest.raises(ValidationError) as exc:
-        A.evaluate_contract(actor=street_admin, contract=c, evaluation="fail")
+        C.evaluate_contract(actor=street_admin, contract=c, evaluation="fail")
     assert "evaluation_note" in exc.value.message_dict
-    c = A.evaluate_contract(actor=street_admin, contract=c, evaluation="excellent", note="超额完成")
+    c = C.evaluate_contract(actor=street_admin, contract=c, evaluation="excellent", note="超额完成")
     assert (c.state, c.evaluation) == (ServiceContract.State.COMPLETED, "excellent")
 
 
@@ -419,12 +420,12 @@ def test_bad_contracts_are_refused_and_nothing_is_written(tree, street_admin, or
 
 
 def test_only_the_providers_staff_report_values(tree, street_admin, org, malu_org):
-    c = A.sign_contract(
+    c = C.sign_contract(
         actor=street_admin, contract=_contract(street_admin, tree, org), signed_on=D(2023, 12, 20)
     )
     stranger = make_user("malu_staff", Role.ORG_STAFF, malu_org, ScopeKind.SOCIAL_ORGANIZATION)
     with pytest.raises(PermissionDenied):
-        A.report_indicator(
+        C.report_indicator(
             actor=stranger, indicator=c.indicators.first(), reported=1, reported_on=D(2024, 2, 1)
         )
 
@@ -433,16 +434,16 @@ def test_values_are_reported_only_while_in_force_and_not_negative(tree, street_a
     c = _contract(street_admin, tree, org)
     ind = c.indicators.first()
     with pytest.raises(ValidationError):  # still a draft
-        A.report_indicator(actor=org_staff, indicator=ind, reported=1, reported_on=D(2024, 2, 1))
-    A.sign_contract(actor=street_admin, contract=c, signed_on=D(2023, 12, 20))
+        C.report_indicator(actor=org_staff, indicator=ind, reported=1, reported_on=D(2024, 2, 1))
+    C.sign_contract(actor=street_admin, contract=c, signed_on=D(2023, 12, 20))
     ind.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
-        A.report_indicator(actor=org_staff, indicator=ind, reported=-1, reported_on=D(2024, 2, 1))
+        C.report_indicator(actor=org_staff, indicator=ind, reported=-1, reported_on=D(2024, 2, 1))
     assert "reported" in exc.value.message_dict
 
 
 def test_terminating_a_contract_needs_a_reason(tree, street_admin, org):
     c = _contract(street_admin, tree, org)
     with pytest.raises(ValidationError):
-        A.terminate_contract(actor=street_admin, contract=c, reason="")
-    assert A.terminate_contract(actor=street_admin, contract=c, reason="机构撤出").state == "terminated"
+        C.terminate_contract(actor=street_admin, contract=c, reason="")
+    assert C.terminate_contract(actor=street_admin, contract=c, reason="机构撤出").state == "terminated"

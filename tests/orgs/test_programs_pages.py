@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from gongzhi.orgs.actions import contracts as C
 from gongzhi.orgs.actions import programs as A
 from gongzhi.orgs.models import ReviewScore, ServiceContract, VentureCall
 
@@ -14,7 +15,7 @@ D = dt.date
 
 @pytest.fixture
 def contract(tree, street_admin, org):
-    return A.create_contract(
+    return C.create_contract(
         actor=street_admin,
         area=tree["fangsong"],
         kind="purchase",
@@ -62,7 +63,7 @@ def test_programme_lists_by_role(request, client_for, who, status, contract, cal
 def test_org_staff_see_their_contract_and_the_open_call_but_not_others(
     client_for, org_staff, contract, call, tree, street_admin, malu_org
 ):
-    other = A.create_contract(
+    other = C.create_contract(
         actor=None,
         area=tree["malu"],
         kind="purchase",

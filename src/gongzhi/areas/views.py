@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Department
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
 from . import actions, department_actions, queries
@@ -29,15 +30,6 @@ def _page(request, qs, ordering, name, size=CHILDREN_PAGE):
     except InvalidCursor:
         messages.error(request, _("The page link is not valid; showing the first page."))
         return paginator.page(None)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Show an action's ValidationError next to the fields (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -104,7 +96,7 @@ def create_child(request, area_id):
                 **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The area was created."))
             return redirect("areas:detail", area.pk)
@@ -121,7 +113,7 @@ def edit(request, area_id):
         try:
             actions.update_area(actor=request.user, area=area, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The area was saved."))
             return redirect("areas:detail", area.pk)
@@ -144,7 +136,7 @@ def edit_facts(request, area_id):
         try:
             actions.save_facts(actor=request.user, area=area, year=data.pop("year"), **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The facts were saved."))
             return redirect("areas:detail", area.pk)
@@ -161,7 +153,7 @@ def record_change(request, area_id):
         try:
             actions.record_area_change(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The change was recorded."))
             return redirect("areas:detail", parent.pk)
@@ -199,7 +191,7 @@ def create_department(request, area_id):
         try:
             department_actions.create_department(actor=request.user, area=area, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The department was created."))
             return redirect("areas:detail", area.pk)
@@ -218,7 +210,7 @@ def edit_department(request, department_id):
                 actor=request.user, department=department, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The department was saved."))
             return redirect("areas:detail", department.area_id)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_field as v
+from . import views_field_campaigns as c
 from . import views_kpis
 
 app_name = "cases_field"
@@ -22,14 +23,14 @@ urlpatterns = [
     path("patrols/<int:patrol_id>/", v.patrol_detail, name="patrol"),
     path("patrols/<int:patrol_id>/end/", v.patrol_end, name="patrol_end"),
     path("patrols/<int:patrol_id>/finding/", v.patrol_finding, name="patrol_finding"),
-    path("campaigns/", v.campaign_list, name="campaigns"),
-    path("campaigns/new/", v.campaign_create, name="campaign_create"),
-    path("campaigns/<int:campaign_id>/", v.campaign_detail, name="campaign"),
-    path("campaigns/<int:campaign_id>/targets/", v.campaign_add_target, name="campaign_add_target"),
-    path("campaigns/<int:campaign_id>/lock/", v.campaign_lock, name="campaign_lock"),
-    path("campaigns/<int:campaign_id>/close/", v.campaign_close, name="campaign_close"),
-    path("targets/<int:target_id>/reinspect/", v.target_reinspect, name="target_reinspect"),
-    path("targets/<int:target_id>/rebound/", v.target_rebound, name="target_rebound"),
+    path("campaigns/", c.campaign_list, name="campaigns"),
+    path("campaigns/new/", c.campaign_create, name="campaign_create"),
+    path("campaigns/<int:campaign_id>/", c.campaign_detail, name="campaign"),
+    path("campaigns/<int:campaign_id>/targets/", c.campaign_add_target, name="campaign_add_target"),
+    path("campaigns/<int:campaign_id>/lock/", c.campaign_lock, name="campaign_lock"),
+    path("campaigns/<int:campaign_id>/close/", c.campaign_close, name="campaign_close"),
+    path("targets/<int:target_id>/reinspect/", c.target_reinspect, name="target_reinspect"),
+    path("targets/<int:target_id>/rebound/", c.target_rebound, name="target_rebound"),
     path("kpis/", views_kpis.kpi_page, name="kpis"),
     path("kpis/export.xlsx", views_kpis.kpi_export, name="kpi_export"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts.models import Department
 from gongzhi.areas.models import Area
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
 from . import forms, machine, permissions, queries, rows
@@ -31,14 +32,6 @@ def _page(request, qs, ordering, name, size=30):
     except InvalidCursor:
         messages.error(request, _("The page link is not valid; showing the first page."))
         return paginator.page(None)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -167,7 +160,7 @@ def report(request):
                     auto_dispatch=False,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Case %(number)s received.") % {"number": case.number})
                 return redirect("cases:detail", case.pk)
@@ -230,11 +223,10 @@ def _form(cls, case, name, data=None, files=None):
 
 
 def _detail_context(request, case, bound=None):
+    # Only the names of the allowed actions: each form is fetched when its panel is first opened
+    # (action_form), as building and rendering every form took a quarter of the page's time. A
+    # form sent back with errors is the one open panel and comes inline.
     can = _actions_for(request.user, case)
-    action_forms = {
-        name: (bound[1] if bound and bound[0] == name else _form(cls, case, name))
-        for name, cls in can.items()
-    }
     tasks = []
     for a in case.assignments.select_related("handler_area", "handler_department").order_by("role", "id"):
         mine = (
@@ -249,8 +241,9 @@ def _detail_context(request, case, bound=None):
     )
     return {
         "case": case,
-        "forms": action_forms,
+        "actions": list(can),
         "open_action": bound[0] if bound else "",
+        "open_form": bound[1] if bound else None,
         "tasks": tasks,
         "events": queries.timeline_for(request.user, case),
         "files": case.files.order_by("uploaded_at", "id"),
@@ -275,6 +268,19 @@ def _get_case(request, case_id):
 def detail(request, case_id):
     case = _get_case(request, case_id)
     return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+@login_required
+def action_form(request, case_id, name):
+    """One action's form: the panel's body on the case page (htmx), or a page of its own."""
+    case = _get_case(request, case_id)
+    can = _actions_for(request.user, case)
+    if name not in can:
+        raise Http404
+    context = {"case": case, "name": name, "form": _form(can[name], case, name)}
+    if request.htmx:
+        return render(request, "cases/_action_form.html", context)
+    return render(request, "cases/action.html", context)
 
 
 def _handler_from_choice(value, *, task="", days=None):
@@ -392,7 +398,7 @@ def act(request, case_id, name):
         try:
             _run(request.user, case, name, form.cleaned_data, request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Done."))
             return redirect("cases:detail", case.pk)
@@ -494,7 +500,7 @@ def rule_list(request):
                 supports=[(dept, d["support_task"], d["support_days"]) for dept in d["supports"]],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Routing rule saved."))
             return redirect("cases:rules")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Area
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors, flash_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
 from . import actions, ical, queries, visibility
@@ -42,19 +43,6 @@ def _outcomes_templates() -> dict:
             continue
         found[key] = name
     return found
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _flash_errors(request, exc: ValidationError) -> None:
-    for msg in exc.messages:
-        messages.error(request, msg)
 
 
 def _page(request, qs, ordering, name):
@@ -146,7 +134,7 @@ def council_create(request):
         try:
             council = actions.create_council(actor=request.user, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The council was created."))
             return redirect("councils:council", council.pk)
@@ -178,7 +166,7 @@ def council_edit(request, council_id):
         try:
             actions.update_council(actor=request.user, council=council, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The council was saved."))
             return redirect("councils:council", council.pk)
@@ -231,7 +219,7 @@ def seat_add(request, council_id):
         try:
             actions.add_seat(actor=request.user, council=council, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The seat was added."))
             return redirect("councils:council", council.pk)
@@ -269,7 +257,7 @@ def seat_edit(request, seat_id):
         try:
             actions.update_seat(actor=request.user, seat=seat, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The seat was saved."))
             return redirect("councils:council", seat.council_id)
@@ -289,7 +277,7 @@ def seat_end(request, seat_id):
         actions.end_seat(actor=request.user, seat=seat, on=timezone.localdate())
         messages.success(request, _("The term was ended today."))
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     return redirect("councils:council", seat.council_id)
 
 
@@ -303,7 +291,7 @@ def roster_publish(request, council_id):
             request, _("The roster was published; its composition rules now hold on every change.")
         )
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     return redirect("councils:council", council.pk)
 
 

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Area
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors, flash_errors
 
 from . import queries_outcomes as q
 from .actions import MANAGE
 from .actions import elections as ea
 from .forms_outcomes import ElectionBallotForm, ElectionForm, NominateForm, RollCorrectionForm, VetForm
 from .models import Candidate, Election, VoterRollEntry
-from .views_outcomes import apply_errors, area_from_request, flash_errors, page_of, query_without_cursor
+from .views_outcomes import area_from_request, page_of, query_without_cursor
 
 
 def _election(request, election_id) -> Election:

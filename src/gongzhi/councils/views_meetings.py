@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core.forms import apply_errors, flash_errors
+
 from . import actions, queries, visibility
 from .forms import AgendaItemForm, CheckInForm, InviteForm, MeetingForm, MinutesForm, PaperForm
 from .models import AgendaPaper, Invitation, Meeting, MinutesSection
-from .views import _apply_errors, _council, _flash_errors, _item, _meeting, _outcomes_templates, _page
+from .views import _council, _item, _meeting, _outcomes_templates, _page
 
 
 # --- meetings --------------------------------------------------------------------------------------------
@@ -56,7 +58,7 @@ def meeting_create(request, council_id):
         try:
             meeting = actions.create_meeting(actor=request.user, council=council, **_meeting_form_data(form))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, _("The meeting was created as a draft; add the agenda, then schedule it.")
@@ -95,7 +97,7 @@ def meeting_edit(request, meeting_id):
         try:
             actions.update_meeting(actor=request.user, meeting=meeting, **_meeting_form_data(form))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect("councils:meeting", meeting.pk)
@@ -157,7 +159,7 @@ def _meeting_post(request, meeting_id, func, success, **kwargs):
         func(actor=request.user, meeting=meeting, **kwargs)
         messages.success(request, success)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     return redirect("councils:meeting", meeting.pk)
 
 
@@ -225,7 +227,7 @@ def meeting_check_in(request, meeting_id):
         attendance = actions.check_in(actor=request.user, meeting=meeting, **kwargs)
         messages.success(request, _("%(name)s is checked in.") % {"name": attendance.name})
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     return redirect("councils:meeting", meeting.pk)
 
 
@@ -245,7 +247,7 @@ def meeting_invite(request, meeting_id):
             )
             messages.success(request, _("The invitation was recorded."))
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
     else:
         for errors in form.errors.values():
             for e in errors:
@@ -263,7 +265,7 @@ def invitation_answer(request, invitation_id):
         )
         messages.success(request, _("Your answer was recorded."))
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     return redirect("councils:meeting", invitation.meeting_id)
 
 
@@ -280,7 +282,7 @@ def item_add(request, meeting_id):
         try:
             actions.add_agenda_item(actor=request.user, meeting=meeting, named_users=named, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The item was added to the agenda."))
             return redirect("councils:meeting", meeting.pk)
@@ -309,7 +311,7 @@ def item_edit(request, item_id):
         try:
             actions.update_agenda_item(actor=request.user, item=item, named_users=named, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The item was saved."))
             return redirect("councils:meeting", item.meeting_id)
@@ -329,7 +331,7 @@ def item_remove(request, item_id):
         actions.remove_agenda_item(actor=request.user, item=item)
         messages.success(request, _("The item was removed."))
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     return redirect("councils:meeting", item.meeting_id)
 
 
@@ -343,7 +345,7 @@ def paper_add(request, item_id):
         try:
             actions.add_paper(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The paper was added."))
             return redirect("councils:meeting", item.meeting_id)
@@ -382,7 +384,7 @@ def minutes_edit(request, meeting_id):
                 actor=request.user, meeting=meeting, text=form.cleaned_data["text"], sections=form.sections()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The minutes were saved as a draft."))
             return redirect("councils:meeting", meeting.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import Area
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors, flash_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
 from . import queries_outcomes as q
@@ -43,19 +44,6 @@ from .models import ActionItem, AgendaItem, Agreement, Council, Motion, Proposal
 
 
 # --- helpers -------------------------------------------------------------------------------------------
-def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def flash_errors(request, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
-
-
 def page_of(request, qs, ordering, name):
     paginator = KeysetPaginator(qs, ordering, page_size=30, name=name)
     try:

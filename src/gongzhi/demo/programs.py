@@ -12,6 +12,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from gongzhi.accounts.models import User
 from gongzhi.areas.models import Area
+from gongzhi.orgs.actions import contracts as C
 from gongzhi.orgs.actions import programs as A
 from gongzhi.orgs.actions import register_organization
 from gongzhi.orgs.models import Incubation, ServiceContract, SocialOrganization, VentureCall
@@ -194,7 +195,7 @@ def _contracts(areas, wulixiang, huaai, today) -> None:
     if ServiceContract.objects.filter(is_demo=True).exists():
         return
     start = dt.date(today.year, 1, 1)
-    hosting = A.create_contract(
+    hosting = C.create_contract(
         actor=None,
         area=areas["fangsong"],
         kind="hosting",
@@ -212,11 +213,11 @@ def _contracts(areas, wulixiang, huaai, today) -> None:
         ],
         is_demo=True,
     )
-    A.sign_contract(actor=None, contract=hosting, signed_on=start - dt.timedelta(days=10))
+    C.sign_contract(actor=None, contract=hosting, signed_on=start - dt.timedelta(days=10))
     first = hosting.indicators.order_by("id").first()
     if today > start:
-        A.report_indicator(actor=None, indicator=first, reported=Decimal("52300"), reported_on=today)
-    bought = A.create_contract(
+        C.report_indicator(actor=None, indicator=first, reported=Decimal("52300"), reported_on=today)
+    bought = C.create_contract(
         actor=None,
         area=areas["malu"],
         kind="purchase",
@@ -231,9 +232,9 @@ def _contracts(areas, wulixiang, huaai, today) -> None:
         ],
         is_demo=True,
     )
-    A.sign_contract(actor=None, contract=bought, signed_on=dt.date(today.year - 2, 12, 20))
+    C.sign_contract(actor=None, contract=bought, signed_on=dt.date(today.year - 2, 12, 20))
     for ind, value in zip(bought.indicators.order_by("id"), (Decimal("86"), Decimal("22")), strict=True):
-        A.report_indicator(
+        C.report_indicator(
             actor=None, indicator=ind, reported=value, reported_on=dt.date(today.year - 1, 12, 28)
         )
-    A.evaluate_contract(actor=None, contract=bought, evaluation="good", note="个案超额完成，小组活动略有不足")
+    C.evaluate_contract(actor=None, contract=bought, evaluation="good", note="个案超额完成，小组活动略有不足")

@@ -6,8 +6,6 @@ conditional update (`state = open`), so two workers accepting at once never prom
 capacity or the same need twice. Figures are appended as rollup deltas after commit.
 """
 
-import datetime as dt
-
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,11 +18,11 @@ from gongzhi.accounts.models import RoleAssignment
 from gongzhi.accounts.roles import ScopeKind
 from gongzhi.areas.models import Area
 from gongzhi.core import audit, policy, rollups
-from gongzhi.core.strings import has_control_chars
 
 from . import matcher
 from . import permissions as P
-from .models import Kind, MatchedProject, Need, Resource
+from .models import MatchedProject, Need, Resource
+from .validation import check_kind, check_period, check_source, clean_text, positive_int
 
 NEEDS_MET = "matching.needs_met"
 RESOURCES_USED = "matching.resources_used"
@@ -38,14 +36,6 @@ NEED_AREA_KINDS = {
     "village_committee",
     "compound",
     "grid",
-}
-# Where a need may come from, and the model that must hold the source row.
-NEED_SOURCES = {
-    "cases.case": "cases.Case",
-    "councils.proposal": "councils.Proposal",
-    "notices.survey": "notices.Survey",
-    "notices.surveyanswer": "notices.SurveyAnswer",
-    "notices.suggestion": "notices.Suggestion",
 }
 PUBLISHER_MODELS = {
     Resource.Publisher.UNIT: ("orgs.StationedUnit", ScopeKind.STATIONED_UNIT),
@@ -115,50 +105,6 @@ rollups.register_figure(NEEDS_MET, _recompute_needs_met)
 def _delta_after_commit(area_id: int, figure: str, moment, amount: int) -> None:
     period = rollups.period_of(moment)
     transaction.on_commit(lambda: rollups.add_delta(area_id, figure, period, amount))
-
-
-# --- validation helpers -----------------------------------------------------------------------------
-def _text(errors: dict, field: str, value, limit: int, *, required=True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors[field] = _("This field is required.")
-    elif len(value) > limit:
-        errors[field] = _("At most %(n)d characters.") % {"n": limit}
-    elif has_control_chars(value):
-        errors[field] = _("Text must not contain NUL or other control characters.")
-    return value
-
-
-def _positive(errors: dict, field: str, value, *, default=None) -> int:
-    if value in (None, "") and default is not None:
-        return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if number < 1 or number > 1_000_000_000:
-        errors[field] = _("Enter a whole number of at least 1.")
-    return number
-
-
-def _aware(errors: dict, field: str, value):
-    if not isinstance(value, dt.datetime):
-        errors[field] = _("Enter a date and time.")
-        return None
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
-
-
-def _period(errors, start_field, end_field, start, end, message):
-    start, end = _aware(errors, start_field, start), _aware(errors, end_field, end)
-    if start and end and end <= start:
-        errors[end_field] = message
-    return start, end
-
-
-def _kind(errors: dict, value) -> str:
-    if value not in Kind.values:
-        errors["kind"] = _("Choose a kind: venue, equipment, professional service, volunteers or funds.")
-    return value
 
 
 # --- publishers -------------------------------------------------------------------------------------
@@ -236,12 +182,12 @@ def publish_resource(
     errors: dict = {}
     if not isinstance(area, Area):
         errors["area"] = _("Choose the area the resource serves.")
-    _kind(errors, kind)
-    title = _text(errors, "title", title, 160)
-    description = _text(errors, "description", description, 5000, required=False)
-    unit = _text(errors, "unit", unit, 20, required=False)
-    capacity = _positive(errors, "capacity", capacity)
-    start, end = _period(
+    check_kind(errors, kind)
+    title = clean_text(errors, "title", title, 160)
+    description = clean_text(errors, "description", description, 5000, required=False)
+    unit = clean_text(errors, "unit", unit, 20, required=False)
+    capacity = positive_int(errors, "capacity", capacity)
+    start, end = check_period(
         errors,
         "available_from",
         "available_until",
@@ -296,23 +242,6 @@ def withdraw_resource(*, actor, resource: Resource) -> Resource:
 
 
 # --- needs ------------------------------------------------------------------------------------------
-def _check_source(errors: dict, source_type: str, source_id):
-    if not source_type:
-        return "", None
-    label = NEED_SOURCES.get(source_type)
-    if label is None:
-        errors["source_type"] = _("Unknown source.")
-        return source_type, source_id
-    try:
-        model = apps.get_model(label)
-        if not model.objects.filter(pk=int(source_id)).exists():
-            raise ValueError
-    except (LookupError, TypeError, ValueError, OverflowError):
-        errors["source_id"] = _("The source of this need does not exist.")
-        return source_type, source_id
-    return source_type, int(source_id)
-
-
 def publish_need(
     *,
     actor,
@@ -335,13 +264,13 @@ def publish_need(
     policy.require(actor, P.PUBLISH_NEED, area=area)
     if area.kind not in NEED_AREA_KINDS:
         errors["area"] = _("Choose a street/town or a place inside one.")
-    _kind(errors, kind)
-    title = _text(errors, "title", title, 160)
-    description = _text(errors, "description", description, 5000, required=False)
-    place = _text(errors, "place", place, 200, required=False)
-    people_count = _positive(errors, "people_count", people_count, default=1)
-    quantity = _positive(errors, "quantity", quantity, default=1)
-    start, end = _period(
+    check_kind(errors, kind)
+    title = clean_text(errors, "title", title, 160)
+    description = clean_text(errors, "description", description, 5000, required=False)
+    place = clean_text(errors, "place", place, 200, required=False)
+    people_count = positive_int(errors, "people_count", people_count, default=1)
+    quantity = positive_int(errors, "quantity", quantity, default=1)
+    start, end = check_period(
         errors,
         "wanted_from",
         "wanted_until",
@@ -349,7 +278,7 @@ def publish_need(
         wanted_until,
         _("The wanted period must end after it starts."),
     )
-    source_type, source_id = _check_source(errors, source_type or "", source_id)
+    source_type, source_id = check_source(errors, source_type or "", source_id)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -421,12 +350,12 @@ def accept_pair(
         errors["resource"] = _("This resource cannot serve this need (kind, place, time or capacity).")
     if errors:
         raise ValidationError(errors)
-    quantity = _positive(errors, "quantity", quantity, default=pair.quantity)
-    title = _text(errors, "title", title, 160, required=False) or need.title
-    plan = _text(errors, "plan", plan, 10000, required=False)
+    quantity = positive_int(errors, "quantity", quantity, default=pair.quantity)
+    title = clean_text(errors, "title", title, 160, required=False) or need.title
+    plan = clean_text(errors, "plan", plan, 10000, required=False)
     start = max(resource.available_from, need.wanted_from) if starts_at is None else starts_at
     end = min(resource.available_until, need.wanted_until) if ends_at is None else ends_at
-    start, end = _period(
+    start, end = check_period(
         errors, "starts_at", "ends_at", start, end, _("The project must end after it starts.")
     )
     if (
@@ -524,12 +453,12 @@ def update_project(*, actor, project: MatchedProject, title=None, plan=None, sta
         row = _locked_project(project, LIVE)
         errors: dict = {}
         if title is not None:
-            row.title = _text(errors, "title", title, 160)
+            row.title = clean_text(errors, "title", title, 160)
         if plan is not None:
-            row.plan = _text(errors, "plan", plan, 10000, required=False)
+            row.plan = clean_text(errors, "plan", plan, 10000, required=False)
         start = row.starts_at if starts_at is None else starts_at
         end = row.ends_at if ends_at is None else ends_at
-        start, end = _period(
+        start, end = check_period(
             errors, "starts_at", "ends_at", start, end, _("The project must end after it starts.")
         )
         res = row.resource
@@ -562,7 +491,7 @@ def complete_project(*, actor, project: MatchedProject, results: str) -> Matched
     """Record the results; the need counts as met."""
     policy.require(actor, P.MATCH, area=project.area)
     errors: dict = {}
-    results = _text(errors, "results", results, 10000)
+    results = clean_text(errors, "results", results, 10000)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -583,7 +512,7 @@ def cancel_project(*, actor, project: MatchedProject, reason: str) -> MatchedPro
     """Cancel: the capacity goes back to the resource and the need is open again."""
     policy.require(actor, P.MATCH, area=project.area)
     errors: dict = {}
-    reason = _text(errors, "reason", reason, 1000)
+    reason = clean_text(errors, "reason", reason, 1000)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Area
 from gongzhi.core import policy, rollups
+from gongzhi.core.forms import apply_errors, flash_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
 from . import actions, queries
@@ -31,19 +32,6 @@ from .models import Kind, MatchedProject, Need, Resource
 
 
 # --- helpers --------------------------------------------------------------------------------------
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _flash(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 def _area(request) -> Area | None:
     """The area asked for (checked), else the user's first area; None for users who only publish."""
     raw = request.GET.get("area")
@@ -176,7 +164,7 @@ def resource_create(request):
                 available_until=d["available_until"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Resource published."))
             return redirect("matching:resource", resource.pk)
@@ -246,7 +234,7 @@ def resource_withdraw(request, resource_id):
         actions.withdraw_resource(actor=request.user, resource=resource)
         messages.success(request, _("Resource withdrawn."))
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     return redirect("matching:resource", resource.pk)
 
 
@@ -300,7 +288,7 @@ def need_create(request):
                 source_id=d["source_id"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Need published."))
             return redirect("matching:need", need.pk)
@@ -334,7 +322,7 @@ def need_close(request, need_id):
         actions.close_need(actor=request.user, need=need)
         messages.success(request, _("Need closed."))
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     return redirect("matching:need", need.pk)
 
 
@@ -377,7 +365,7 @@ def accept(request):
             ends_at=d.get("ends_at"),
         )
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
         return redirect(
             request.POST.get("back") == "proposals"
             and f"/matching/proposals/?area={need.area_id}"
@@ -435,7 +423,7 @@ def project_detail(request, project_id):
             try:
                 actions.update_project(actor=request.user, project=project, **edit_form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(edit_form, exc)
+                apply_errors(edit_form, exc)
             else:
                 messages.success(request, _("Project saved."))
                 return redirect("matching:project", project.pk)
@@ -464,7 +452,7 @@ def _project_step(request, project_id, step, form_class=None):
         step(actor=request.user, project=project, **kwargs)
         messages.success(request, _("Project updated."))
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     return redirect("matching:project", project.pk)
 
 

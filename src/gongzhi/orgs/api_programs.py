@@ -18,6 +18,7 @@ from gongzhi.core.strings import CleanStr
 
 from . import ocds
 from . import queries_programs as Q
+from .actions import contracts as C
 from .actions import programs as A
 from .models import (
     ContractIndicator,
@@ -408,7 +409,7 @@ def list_contracts(request, params: Query[ContractFilter]):
 def create_contract(request, payload: ContractIn):
     data = payload.dict()
     area, provider = _area(data.pop("area_id")), _org(data.pop("provider_id"))
-    return Status(201, A.create_contract(actor=request.auth, area=area, provider=provider, **data))
+    return Status(201, C.create_contract(actor=request.auth, area=area, provider=provider, **data))
 
 
 @router.get("/contracts/ocds", response={200: dict, **ERRORS})
@@ -434,7 +435,7 @@ def get_contract(request, pk: int):
 
 @router.post("/contracts/{pk}/sign", response={200: ContractOut, **ERRORS})
 def sign(request, pk: int, payload: SignIn):
-    return A.sign_contract(actor=request.auth, contract=_contract(request, pk), signed_on=payload.signed_on)
+    return C.sign_contract(actor=request.auth, contract=_contract(request, pk), signed_on=payload.signed_on)
 
 
 @router.post("/contracts/{pk}/indicators/{indicator_id}/report", response={200: IndicatorOut, **ERRORS})
@@ -446,18 +447,18 @@ def report_value(request, pk: int, indicator_id: int, payload: ReportIn):
         ),
         indicator_id,
     )
-    return A.report_indicator(
+    return C.report_indicator(
         actor=request.auth, indicator=indicator, reported=payload.reported, reported_on=payload.reported_on
     )
 
 
 @router.post("/contracts/{pk}/evaluate", response={200: ContractOut, **ERRORS})
 def evaluate(request, pk: int, payload: EvaluateIn):
-    return A.evaluate_contract(
+    return C.evaluate_contract(
         actor=request.auth, contract=_contract(request, pk), evaluation=payload.evaluation, note=payload.note
     )
 
 
 @router.post("/contracts/{pk}/terminate", response={200: ContractOut, **ERRORS})
 def terminate(request, pk: int, payload: TerminateIn):
-    return A.terminate_contract(actor=request.auth, contract=_contract(request, pk), reason=payload.reason)
+    return C.terminate_contract(actor=request.auth, contract=_contract(request, pk), reason=payload.reason)

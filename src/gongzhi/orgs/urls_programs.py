@@ -3,6 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from . import views_contracts as c
 from . import views_programs as v
 
 app_name = "orgs_programs"
@@ -32,14 +33,14 @@ urlpatterns = [
         name="application_withdraw",
     ),
     path("calls/<int:pk>/projects/<int:project_id>/close/", v.project_close, name="project_close"),
-    path("contracts/", v.contract_list, name="contracts"),
-    path("contracts/new/", v.contract_create, name="contract_create"),
-    path("contracts/ocds.json", v.contract_ocds, name="contracts_ocds"),
-    path("contracts/<int:pk>/", v.contract_detail, name="contract"),
-    path("contracts/<int:pk>/sign/", v.contract_sign, name="contract_sign"),
+    path("contracts/", c.contract_list, name="contracts"),
+    path("contracts/new/", c.contract_create, name="contract_create"),
+    path("contracts/ocds.json", c.contract_ocds, name="contracts_ocds"),
+    path("contracts/<int:pk>/", c.contract_detail, name="contract"),
+    path("contracts/<int:pk>/sign/", c.contract_sign, name="contract_sign"),
     path(
-        "contracts/<int:pk>/indicators/<int:indicator_id>/report/", v.contract_report, name="contract_report"
+        "contracts/<int:pk>/indicators/<int:indicator_id>/report/", c.contract_report, name="contract_report"
     ),
-    path("contracts/<int:pk>/evaluate/", v.contract_evaluate, name="contract_evaluate"),
-    path("contracts/<int:pk>/terminate/", v.contract_terminate, name="contract_terminate"),
+    path("contracts/<int:pk>/evaluate/", c.contract_evaluate, name="contract_evaluate"),
+    path("contracts/<int:pk>/terminate/", c.contract_terminate, name="contract_terminate"),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.areas.models import Area
 from gongzhi.core import exports, policy
+from gongzhi.core.forms import apply_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
 from . import actions, queries
@@ -32,14 +33,6 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def page_of(request, qs, ordering, name):
     paginator = KeysetPaginator(qs, ordering, page_size=50, name=name)
     try:

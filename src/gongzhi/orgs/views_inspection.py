@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import exports, policy
+from gongzhi.core.forms import apply_errors
 
 from . import actions, queries
 from . import permissions as P
 from .actions.inspection import REPORT_FIELDS, STAFF_FIELDS
 from .forms import InspectionFilterForm, InspectionForm, OpenYearForm, ReturnForm, ReviewForm
 from .models import AnnualInspection
-from .views import EXPORT_FORMATS, apply_errors, area_choices, area_param, get_or_404, page_of, query_without
+from .views import EXPORT_FORMATS, area_choices, area_param, get_or_404, page_of, query_without
 
 _HEADERS = {
     "staff_total": "从业人员总数 / staff",

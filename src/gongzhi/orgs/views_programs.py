@@ -1,4 +1,5 @@
-"""Programme pages: incubation, venture calls and contests, service contracts (with the OCDS export).
+"""Programme pages: incubation and venture calls and contests, plus the helpers the contract pages
+(views_contracts.py) share.
 
 Thin: parse the form, authorize through the policy, call the action or query, render.
 """
@@ -7,16 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q as DQ
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Area, subtree_q
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
-from . import ocds
 from . import permissions as P
 from . import queries_programs as Q
 from .actions import programs as A
@@ -26,24 +27,16 @@ from .forms_programs import (
     AwardForm,
     CallForm,
     CloseProjectForm,
-    ContractForm,
-    EvaluateForm,
     ExitForm,
     GraduateForm,
-    IndicatorFormSet,
     MilestoneDoneForm,
     MilestoneForm,
-    ReportValueForm,
     ScoreForm,
-    SignForm,
-    TerminateForm,
 )
 from .models import (
-    ContractIndicator,
     Incubation,
     IncubationMilestone,
     ReviewScore,
-    ServiceContract,
     SocialOrganization,
     VentureApplication,
     VentureCall,
@@ -60,14 +53,6 @@ def _get(queryset, pk):
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _page(request, qs, ordering, name):
@@ -169,7 +154,7 @@ def incubation_create(request):
                 organization=d["organization"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The start-up was admitted."))
             return redirect("orgs_programs:incubation", row.pk)
@@ -212,7 +197,7 @@ def _incubation_post(request, pk, form_class, call, success, **form_kwargs):
         try:
             call(row, form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("orgs_programs:incubation", row.pk)
@@ -312,7 +297,7 @@ def call_create(request):
         try:
             call = A.create_call(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The call was created as a draft."))
             return redirect("orgs_programs:call", call.pk)
@@ -392,7 +377,7 @@ def call_apply(request, pk):
         try:
             A.apply_to_call(actor=request.user, call=call, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Your application was submitted."))
             return redirect("orgs_programs:call", call.pk)
@@ -415,7 +400,7 @@ def application_score(request, pk, app_id):
         try:
             A.score_application(actor=request.user, application=application, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Your score was saved."))
             return redirect("orgs_programs:call", pk)
@@ -451,7 +436,7 @@ def call_award(request, pk):
                 ends_on=form.cleaned_data["ends_on"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The awards were made and the projects funded."))
             return redirect("orgs_programs:call", pk)
@@ -471,174 +456,8 @@ def project_close(request, pk, project_id):
         try:
             A.close_project(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The project was closed."))
             return redirect("orgs_programs:call", pk)
     return _form_page(request, str(project), form, back=("orgs_programs:call", pk))
-
-
-# --- service contracts ---------------------------------------------------------------------------
-@login_required
-def contract_list(request):
-    _require_view(request)
-    kind = request.GET.get("kind") if request.GET.get("kind") in ServiceContract.Kind.values else None
-    state = request.GET.get("state") if request.GET.get("state") in ServiceContract.State.values else None
-    page = _page(
-        request, Q.contracts_for(request.user, kind=kind, state=state), Q.CONTRACT_ORDERING, "contracts"
-    )
-    return render(
-        request,
-        "orgs/programs/contract_list.html",
-        {
-            "page": page,
-            "query": _query(request),
-            "kind": kind,
-            "state": state,
-            "kinds": ServiceContract.Kind.choices,
-            "states": ServiceContract.State.choices,
-            "can_create": policy.can(request.user, P.MANAGE_PROGRAMS),
-            "tab": "contracts",
-        },
-    )
-
-
-@login_required
-def contract_create(request):
-    policy.require(request.user, P.MANAGE_PROGRAMS)
-    form = ContractForm(
-        request.POST or None,
-        areas=_areas(request.user, P.MANAGE_PROGRAMS, ["district", "street", "town", "community"]),
-        providers=SocialOrganization.objects.exclude(status=OrgStatus.DEREGISTERED).order_by("name"),
-    )
-    formset = IndicatorFormSet(request.POST or None, prefix="ind")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        indicators = [f.cleaned_data for f in formset if f.cleaned_data.get("name")]
-        try:
-            contract = A.create_contract(actor=request.user, indicators=indicators, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, _("The contract was recorded as a draft."))
-            return redirect("orgs_programs:contract", contract.pk)
-    return _form_page(request, _("New service contract"), form, extra={"formset": formset})
-
-
-def _contract(request, pk) -> ServiceContract:
-    contract = _get(ServiceContract.objects.select_related("provider", "area"), pk)
-    if not Q.can_view_contract(request.user, contract):
-        raise PermissionDenied
-    return contract
-
-
-@login_required
-def contract_detail(request, pk):
-    contract = _contract(request, pk)
-    manage = policy.can(request.user, P.MANAGE_PROGRAMS, area=contract.area)
-    return render(
-        request,
-        "orgs/programs/contract_detail.html",
-        {
-            "contract": contract,
-            "indicators": contract.indicators.all(),
-            "manage": manage,
-            "can_report": A.can_report(request.user, contract)
-            and contract.state == ServiceContract.State.ACTIVE,
-            "sign_form": SignForm(),
-            "report_form": ReportValueForm(),
-            "evaluate_form": EvaluateForm(),
-            "terminate_form": TerminateForm(),
-            "tab": "contracts",
-        },
-    )
-
-
-def _contract_post(request, pk, form_class, call, success):
-    contract = _contract(request, pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(contract, form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("orgs_programs:contract", contract.pk)
-    return _form_page(request, contract.title, form, back=("orgs_programs:contract", contract.pk))
-
-
-@login_required
-@require_POST
-def contract_sign(request, pk):
-    return _contract_post(
-        request,
-        pk,
-        SignForm,
-        lambda c, d: A.sign_contract(actor=request.user, contract=c, signed_on=d["signed_on"]),
-        _("The contract is in force."),
-    )
-
-
-@login_required
-@require_POST
-def contract_report(request, pk, indicator_id):
-    contract = _contract(request, pk)
-    indicator = _get(
-        ContractIndicator.objects.filter(contract=contract).select_related(
-            "contract__provider", "contract__area"
-        ),
-        indicator_id,
-    )
-    return _contract_post(
-        request,
-        pk,
-        ReportValueForm,
-        lambda c, d: A.report_indicator(actor=request.user, indicator=indicator, **d),
-        _("The value was reported."),
-    )
-
-
-@login_required
-@require_POST
-def contract_evaluate(request, pk):
-    return _contract_post(
-        request,
-        pk,
-        EvaluateForm,
-        lambda c, d: A.evaluate_contract(
-            actor=request.user, contract=c, evaluation=d["evaluation"], note=d["note"]
-        ),
-        _("The evaluation was recorded."),
-    )
-
-
-@login_required
-@require_POST
-def contract_terminate(request, pk):
-    return _contract_post(
-        request,
-        pk,
-        TerminateForm,
-        lambda c, d: A.terminate_contract(actor=request.user, contract=c, reason=d["reason"]),
-        _("The contract was terminated."),
-    )
-
-
-@login_required
-def contract_ocds(request):
-    """The contracts the user may see (optionally of one area's subtree) as an OCDS release package."""
-    _require_view(request)
-    area = None
-    if request.GET.get("area"):
-        area = _get(Area.objects.all(), request.GET["area"])
-        policy.require(request.user, A.VIEW_PROGRAMS, area=area)
-    contracts = list(
-        Q.contracts_for(request.user, area=area).prefetch_related("indicators").order_by("id")[:5000]
-    )
-    if not contracts:  # a release package holds at least one release
-        messages.info(request, _("There are no contracts to export."))
-        return redirect("orgs_programs:contracts")
-    package = ocds.release_package(contracts, uri=request.build_absolute_uri())
-    response = HttpResponse(ocds.dumps(package), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contracts-ocds.json"'
-    return response

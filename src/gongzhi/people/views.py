@@ -13,6 +13,7 @@ from gongzhi.accounts.models import User
 from gongzhi.areas.models import Area, AreaKind
 from gongzhi.core import policy
 from gongzhi.core.exports import ExportColumn, columns_for, export_response
+from gongzhi.core.forms import apply_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 from gongzhi.core.pii import mask_id_number, mask_phone
 
@@ -24,14 +25,6 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 # Forms offer areas only from a street down: a city-wide select would list thousands of committees.
 _TOO_HIGH = {AreaKind.CITY, AreaKind.DISTRICT}
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _current_area(request, capability=actions.VIEW) -> Area:
@@ -137,7 +130,7 @@ def person_create(request):
         try:
             person = actions.create_person(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The person was recorded."))
             return redirect("people:detail", person.pk)
@@ -180,7 +173,7 @@ def person_edit(request, person_id):
         try:
             actions.update_person(actor=request.user, person=person, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The person was saved."))
             return redirect("people:detail", person.pk)
@@ -231,7 +224,7 @@ def my_record(request):
         try:
             actions.correct_own_record(actor=request.user, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Your record was corrected."))
             return redirect("people:me")
@@ -299,7 +292,7 @@ def household_create(request):
         try:
             household = actions.create_household(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The household was recorded."))
             return redirect("people:household", household.pk)
@@ -337,7 +330,7 @@ def household_detail(request, household_id):
                         relation=form.cleaned_data["relation"],
                     )
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(form, exc)
                 except PermissionDenied:
                     form.add_error("id_number", _("You cannot manage this person."))
                 else:
@@ -394,7 +387,7 @@ def household_edit(request, household_id):
                         actor=request.user, household=household, dwelling=data["dwelling"], area=data["area"]
                     )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The household was saved."))
             return redirect("people:household", household.pk)
@@ -456,7 +449,7 @@ def dwelling_create(request):
         try:
             dwelling = actions.create_dwelling(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The dwelling was recorded."))
             return redirect("people:dwelling", dwelling.pk)
@@ -497,7 +490,7 @@ def dwelling_edit(request, dwelling_id):
         try:
             actions.update_dwelling(actor=request.user, dwelling=dwelling, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The dwelling was saved."))
             return redirect("people:dwelling", dwelling.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.areas.models import Area, AreaKind
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors, flash_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 from gongzhi.core.pii import mask_id_number
 from gongzhi.people.models import Person
@@ -31,19 +32,6 @@ _TOO_HIGH = {AreaKind.CITY, AreaKind.DISTRICT}
 
 
 # --- helpers shared with views_community -------------------------------------------------------------------
-def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def flash_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 def current_area(request, capability=P.VIEW) -> Area:
     policy.require(request.user, capability)
     raw = request.GET.get("area")

@@ -9,21 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import policy
+from gongzhi.core.forms import apply_errors, flash_errors
 
 from . import actions, queries
 from . import permissions as P
 from .forms import ActivityForm
 from .models import Activity, SignUp, VolunteerTeam
-from .views import (
-    apply_errors,
-    current_area,
-    flash_errors,
-    get_or_404,
-    list_context,
-    page_of,
-    render_form,
-    split,
-)
+from .views import current_area, get_or_404, list_context, page_of, render_form, split
 
 
 # --- activities ------------------------------------------------------------------------------------------------

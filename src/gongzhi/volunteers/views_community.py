@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import policy, rollups
+from gongzhi.core.forms import apply_errors, flash_errors
 
 from . import actions, queries
 from . import permissions as P
@@ -24,10 +25,8 @@ from .models import (
     VolunteerTeam,
 )
 from .views import (
-    apply_errors,
     area_choices,
     current_area,
-    flash_errors,
     get_or_404,
     list_context,
     page_of,

@@ -1,5 +1,12 @@
 """Every state change of the orgs app, one verb-named function each (Zulip-style actions package)."""
 
+from .contracts import (
+    create_contract,
+    evaluate_contract,
+    report_indicator,
+    sign_contract,
+    terminate_contract,
+)
 from .inspection import (
     open_inspection_year,
     return_inspection,
@@ -15,16 +22,11 @@ from .programs import (
     close_project,
     complete_milestone,
     create_call,
-    create_contract,
-    evaluate_contract,
     exit_incubatee,
     graduate_incubatee,
     open_call,
-    report_indicator,
     score_application,
-    sign_contract,
     start_review,
-    terminate_contract,
     withdraw_application,
 )
 from .registry import (
