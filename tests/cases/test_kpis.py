@@ -171,6 +171,32 @@ def test_the_kpi_page_shows_the_figures_and_charts(client_for, tree, scenario, s
     assert "echarts.min.js" in html and "kpi-chart-data" in html
 
 
+def test_the_kpi_page_reads_the_folded_figures_once_per_fold_and_stays_exact(
+    client_for, tree, scenario, street_admin, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(street_admin)
+    params = {"area": tree["fangsong"].pk, "period_from": "2026-03", "period_to": "2026-03"}
+
+    def received():
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get("/field/kpis/", params).content.decode()
+        return html.split('id="kpi-recv">', 1)[1].split("<", 1)[0], len(ctx)
+
+    first, built = received()
+    again, served = received()
+    assert again == first and served < built
+    # A case received since (a pending delta) is on the page at once, cache or not ...
+    rollups.add_delta(tree["committee"], "cases.recv", "2026-03", 1000)
+    assert received()[0] == str(int(first) + 1000)
+    # ... and still counted once after the fold that moves it into the folded rows.
+    with django_capture_on_commit_callbacks(execute=True):
+        rollups.fold()
+    assert received()[0] == str(int(first) + 1000)
+
+
 def test_the_kpi_export_is_an_xlsx_workbook_with_server_formatted_rates(
     client_for, tree, scenario, street_admin
 ):

@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,7 @@ METRIC_LABELS = {
     "reop": _("reopenings"),
 }
 RATES = ("resp", "ontime", "res", "sat")
+FOLDED_CACHE_SECONDS = 120
 DISPATCH_ACTIONS = {"dispatch", "redispatch", "reassign"}
 # Published event name (any tense Cases A uses) → the timeline actions it announces.
 EVENT_ACTIONS = {
@@ -343,24 +345,87 @@ def _row(sums: dict) -> dict:
     return row
 
 
-def report(area: Area, period_from: str, period_to: str, *, include_pending: bool = True) -> dict:
-    """Every KPI of the area's subtree for the months from..to: totals, by month, category, channel,
-    handler and child area. Served from rollups (a few index ranges), never from the case table."""
-    period_from, period_to = rollups._check_period(period_from), rollups._check_period(period_to)
+def _names(categories: set, handlers: set) -> tuple[dict, dict]:
+    """Display names of category codes and handler keys (``d<id>`` departments, ``a<id>`` area offices)."""
+    from gongzhi.accounts.models import Department
+
+    names = (
+        {c.code: c.name for c in CaseCategory.objects.filter(code__in=sorted(categories))}
+        if categories
+        else {}
+    )
+    dept_ids = [int(k[1:]) for k in handlers if k.startswith("d") and k[1:].isdigit()]
+    area_ids = [int(k[1:]) for k in handlers if k.startswith("a") and k[1:].isdigit()]
+    handler_names = (
+        {f"d{d.pk}": d.name for d in Department.objects.filter(pk__in=dept_ids)} if dept_ids else {}
+    )
+    if area_ids:
+        handler_names |= {f"a{a.pk}": a.name for a in Area.objects.filter(pk__in=area_ids)}
+    return names, handler_names
+
+
+def _dimension_keys(dims) -> tuple[set, set]:
+    categories, handlers = set(), set()
+    for figure in dims:
+        parts = figure[len(PREFIX) :].split(".", 2)
+        if len(parts) == 3 and parts[1] == "c":
+            categories.add(parts[2])
+        elif len(parts) == 3 and parts[1] == "h":
+            handlers.add(parts[2])
+    return categories, handlers
+
+
+def _folded(area: Area, period_from: str, period_to: str) -> dict:
+    """The folded rows the report is built from: three grouped reads (the base figures month by month,
+    every dimension figure — category, handler, channel — summed over the window, the child areas'
+    totals) and the names they show. Pending deltas are not in it, so it stays true until the next
+    fold: the page keeps it in the cache under the fold counter (rollups.figures_token)."""
     base = [f"{PREFIX}{m}" for m in METRICS]
     children = list(area.children.filter(abolished_on__isnull=True).order_by("path")[:100])
-    # Three grouped reads of the folded rows (the base figures month by month, every dimension
-    # figure — category, handler, channel — summed over the window, the child areas' totals) and one
-    # read of the pending deltas for the area and its children together, added below.
-    series = rollups.read_series(area, base, period_from, period_to)
     # Handlers: above street level only the departments — every committee's office is a handler, and
     # their figures rolled up to a district or the city are hundreds of thousands of rows (a street's
     # page lists its offices; the child-area table compares the rest).
     handlers = ".h." if area.kind not in ABOVE_STREET else ".h.d"
     prefixes = tuple([f"{f}.c." for f in base] + [f"{f}{handlers}" for f in base] + [f"{PREFIX}recv.ch."])
     dims = rollups.read_prefixed(area, prefixes, period_from, period_to)
-    child_cells = rollups.read_many([c.pk for c in children], base, period_from, period_to)
+    category_names, handler_names = _names(*_dimension_keys(dims))
+    return {
+        "base": base,
+        "prefixes": prefixes,
+        "children": children,
+        "series": rollups.read_series(area, base, period_from, period_to),
+        "dims": dims,
+        "child_cells": rollups.read_many([c.pk for c in children], base, period_from, period_to),
+        "category_names": category_names,
+        "handler_names": handler_names,
+    }
+
+
+def _folded_cached(area: Area, period_from: str, period_to: str) -> dict:
+    key = f"gongzhi:kpis:{area.pk}:{period_from}:{period_to}:{rollups.figures_token()}"
+    folded = cache.get(key)
+    if folded is None:
+        folded = _folded(area, period_from, period_to)
+        # Bounded too, for a fold run where the cache is not shared (then the counter cannot move here).
+        cache.set(key, folded, FOLDED_CACHE_SECONDS)
+    return folded
+
+
+def report(
+    area: Area, period_from: str, period_to: str, *, include_pending: bool = True, cached: bool = False
+) -> dict:
+    """Every KPI of the area's subtree for the months from..to: totals, by month, category, channel,
+    handler and child area. Served from rollups (a few index ranges), never from the case table.
+
+    `cached` takes the folded part from the cache when the fold counter has not moved since it was
+    read (the page); the pending deltas are read fresh and added either way, so the figures stay exact.
+    """
+    period_from, period_to = rollups._check_period(period_from), rollups._check_period(period_to)
+    folded = (_folded_cached if cached else _folded)(area, period_from, period_to)
+    base, prefixes, children = folded["base"], folded["prefixes"], folded["children"]
+    series, dims, child_cells = folded["series"], folded["dims"], folded["child_cells"]
     if include_pending:
+        # One read of the pending deltas for the area and its children together, added below.
         with reading_replica():
             pending = rollups.read_pending(
                 [area.pk, *(c.pk for c in children)], period_from, period_to, prefix=PREFIX
@@ -392,13 +457,11 @@ def report(area: Area, period_from: str, period_to: str, *, include_pending: boo
         if len(parts) == 3 and parts[1] in groups:
             prev = groups[parts[1]][parts[2]].get(parts[0], (Decimal(0), Decimal(0)))
             groups[parts[1]][parts[2]][parts[0]] = (prev[0] + num, prev[1] + den)
-    categories = {c.code: c.name for c in CaseCategory.objects.filter(code__in=list(groups["c"]))}
-    dept_ids = [int(k[1:]) for k in groups["h"] if k.startswith("d") and k[1:].isdigit()]
-    area_ids = [int(k[1:]) for k in groups["h"] if k.startswith("a") and k[1:].isdigit()]
-    from gongzhi.accounts.models import Department
-
-    handler_names = {f"d{d.pk}": d.name for d in Department.objects.filter(pk__in=dept_ids)}
-    handler_names |= {f"a{a.pk}": a.name for a in Area.objects.filter(pk__in=area_ids)}
+    categories, handler_names = dict(folded["category_names"]), dict(folded["handler_names"])
+    # Names of what only pending deltas brought (a category or handler new since the last fold).
+    more = _names(set(groups["c"]) - set(categories), set(groups["h"]) - set(handler_names))
+    categories |= more[0]
+    handler_names |= more[1]
     from .models.cases import Channel
 
     by_child: dict = defaultdict(dict)

@@ -27,7 +27,7 @@ def _kpi_params(request):
 @login_required
 def kpi_page(request):
     area, start, end, form = _kpi_params(request)
-    data = kpis.report(area, start, end)
+    data = kpis.report(area, start, end, cached=True)
     for key in ("months", "by_area", "by_category", "by_channel", "by_handler"):
         for row in data[key]:
             name = row.get("period") or row["name"]
