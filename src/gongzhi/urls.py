@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .api import api
+from .api import url_patterns as api_url_patterns
 
 urlpatterns = [
     path("", include("gongzhi.core.urls")),
@@ -26,6 +26,6 @@ urlpatterns = [
     path("notices/", include("gongzhi.notices.urls_bulletins")),
     path("open-data/", include("gongzhi.opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_url_patterns()),
     path("admin/", admin.site.urls),
 ]
