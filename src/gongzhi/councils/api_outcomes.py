@@ -4,18 +4,13 @@ Every action of those parts is an operation here, calling the same action functi
 Confidential items: motions on an item outside the caller's audience answer 404, as if absent.
 """
 
-from datetime import date, datetime
-from decimal import Decimal
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from ninja import Query, Router, Status
 
 from gongzhi.areas.models import Area
 from gongzhi.core import policy
 from gongzhi.core.api_schemas import ERRORS, PageOut, PageParams, paginate
-from gongzhi.core.strings import CleanStr
 
 from . import queries_outcomes as q
 from . import visibility
@@ -23,6 +18,37 @@ from .actions import MANAGE
 from .actions import outcomes as oa
 from .actions import proposals as pa
 from .actions import votes as va
+from .api_outcomes_schemas import (
+    ActionItemIn,
+    ActionItemOut,
+    ActionItemPatch,
+    AgreementFilter,
+    AgreementIn,
+    AgreementOut,
+    BallotIn,
+    BallotOut,
+    DecideIn,
+    DeliveryIn,
+    DeliveryOut,
+    MotionDetail,
+    MotionIn,
+    MotionOut,
+    MotionPatch,
+    ProgressIn,
+    ProgressOut,
+    ProposalFilter,
+    ProposalIn,
+    ProposalOut,
+    ReasonIn,
+    RenewIn,
+    ResolutionDetail,
+    ResolutionFilter,
+    ResolutionIn,
+    ResolutionOut,
+    SettingIn,
+    SettingOut,
+    SignIn,
+)
 from .models import (
     ActionItem,
     AgendaItem,
@@ -34,11 +60,8 @@ from .models import (
     Proposal,
     Resolution,
 )
-from .models.bodies import Threshold
-from .models.votes import Choice
 
 router = Router(tags=["councils: votes, resolutions, agreements, proposals, elections"])
-ID = Field(..., ge=1, le=2**62)
 
 
 def _area(area_id) -> Area:
@@ -46,56 +69,11 @@ def _area(area_id) -> Area:
 
 
 # --- motions ---------------------------------------------------------------------------------------------
-class MotionIn(Schema):
-    text: CleanStr = Field(..., min_length=1, max_length=5000)
-    threshold: Threshold | None = Field(None, description="Default: the council's default majority.")
-    is_major: bool = False
-    secret: bool = False
-
-
-class MotionPatch(Schema):
-    text: CleanStr | None = Field(None, min_length=1, max_length=5000)
-    threshold: Threshold | None = None
-    is_major: bool | None = None
-    secret: bool | None = None
-
-
-class BallotRow(Schema):
-    seat_id: int
-    name: str
-    by_proxy: bool
-    choice: str = Field(description="Empty for secret ballots: who voted is recorded, never how.")
-
-
-class MotionOut(Schema):
-    id: int
-    item_id: int
-    text: str
-    threshold: str
-    is_major: bool
-    secret: bool
-    state: str
-    opened_at: datetime | None
-    closed_at: datetime | None
-    members_count: int
-    present_count: int
-    yes_count: int
-    no_count: int
-    abstain_count: int
-    result: str
-    tally: dict
-    resolution_id: int | None = None
-
-
 def _motion_out(m: Motion) -> dict:
     return {
         **{k: getattr(m, k) for k in MotionOut.model_fields if hasattr(m, k) and k != "resolution_id"},
         "resolution_id": Resolution.objects.filter(motion=m).values_list("pk", flat=True).first(),
     }
-
-
-class MotionDetail(MotionOut):
-    ballots: list[BallotRow]
 
 
 def _item(request, item_id) -> AgendaItem:
@@ -152,23 +130,6 @@ def close_voting(request, motion_id: int):
     return _motion_out(va.close_voting(actor=request.user, motion=_motion(request, motion_id)))
 
 
-class BallotIn(Schema):
-    choice: Choice
-    seat: int | None = Field(
-        None,
-        ge=1,
-        le=2**62,
-        description="Your own seat by default; a proxied seat; or, for a manager, the seat whose open ballot is recorded.",
-    )
-
-
-class BallotOut(Schema):
-    motion_id: int
-    seat_id: int
-    by_proxy: bool
-    choice: str
-
-
 def _ballot_out(motion, ballot) -> dict:
     return {
         "motion_id": motion.pk,
@@ -193,42 +154,6 @@ def change_ballot(request, motion_id: int, payload: BallotIn):
 
 
 # --- resolutions and action items ---------------------------------------------------------------------
-class ActionItemOut(Schema):
-    id: int
-    resolution_id: int
-    title: str
-    owner_kind: str
-    owner_id: int | None
-    owner_label: str
-    owner_user_id: int | None
-    due_on: date
-    status: str
-    progress: int
-    completed_on: date | None
-    is_overdue: bool
-
-
-class ResolutionOut(Schema):
-    id: int
-    council_id: int
-    meeting_id: int | None
-    motion_id: int | None
-    title: str
-    text: str
-    decided_on: date
-    is_public: bool
-    area_id: int
-
-
-class ResolutionDetail(ResolutionOut):
-    action_items: list[ActionItemOut]
-
-
-class ResolutionFilter(Schema):
-    area: int | None = Field(None, ge=1, le=2**62)
-    council: int | None = Field(None, ge=1, le=2**62)
-
-
 @router.get("/resolutions", response={200: PageOut[ResolutionOut], **ERRORS}, auth=None)
 def list_resolutions(request, filters: Query[ResolutionFilter], params: Query[PageParams]):
     """Public accountability: anyone sees public resolutions; staff and members see their councils' too."""
@@ -258,39 +183,12 @@ def get_resolution(request, resolution_id: int):
     }
 
 
-class ResolutionIn(Schema):
-    council: int = ID
-    meeting: int | None = Field(None, ge=1, le=2**62)
-    title: CleanStr = Field(..., min_length=1, max_length=200)
-    text: CleanStr = Field(..., min_length=1, max_length=20000)
-    decided_on: date
-    is_public: bool = True
-
-
 @router.post("/resolutions", response={201: ResolutionOut, **ERRORS})
 def record_resolution(request, payload: ResolutionIn):
     council = get_object_or_404(Council, pk=payload.council)
     meeting = get_object_or_404(Meeting, pk=payload.meeting) if payload.meeting else None
     data = payload.dict(exclude={"council", "meeting"})
     return Status(201, oa.record_resolution(actor=request.user, council=council, meeting=meeting, **data))
-
-
-class ActionItemIn(Schema):
-    title: CleanStr = Field(..., min_length=1, max_length=200)
-    owner_kind: ActionItem.OwnerKind
-    owner_label: CleanStr = Field(..., min_length=1, max_length=120)
-    owner_id: int | None = Field(None, ge=1, le=2**62)
-    owner_user: int | None = Field(None, ge=1, le=2**62)
-    due_on: date
-
-
-class ActionItemPatch(Schema):
-    title: CleanStr | None = Field(None, min_length=1, max_length=200)
-    owner_kind: ActionItem.OwnerKind | None = None
-    owner_label: CleanStr | None = Field(None, min_length=1, max_length=120)
-    owner_id: int | None = Field(None, ge=1, le=2**62)
-    owner_user: int | None = Field(None, ge=1, le=2**62)
-    due_on: date | None = None
 
 
 @router.post("/resolutions/{resolution_id}/action-items", response={201: ActionItemOut, **ERRORS})
@@ -323,27 +221,11 @@ def update_action_item(request, item_id: int, payload: ActionItemPatch):
     )
 
 
-class ProgressIn(Schema):
-    progress: int = Field(..., ge=0, le=100)
-    note: CleanStr = Field(..., min_length=1, max_length=5000)
-
-
-class ProgressOut(Schema):
-    id: int
-    progress: int
-    note: str
-    created_at: datetime
-
-
 @router.post("/action-items/{item_id}/progress", response={201: ProgressOut, **ERRORS})
 def report_progress(request, item_id: int, payload: ProgressIn):
     return Status(
         201, oa.report_progress(actor=request.user, item=_action_item(request, item_id), **payload.dict())
     )
-
-
-class ReasonIn(Schema):
-    reason: CleanStr = Field(..., min_length=1, max_length=500)
 
 
 @router.post("/action-items/{item_id}/cancel", response={200: ActionItemOut, **ERRORS})
@@ -354,62 +236,8 @@ def cancel_action_item(request, item_id: int, payload: ReasonIn):
 
 
 # --- agreements --------------------------------------------------------------------------------------------
-class CommitmentIn(Schema):
-    side: AgreementItem.Side
-    description: CleanStr = Field(..., min_length=1, max_length=200)
-    quantity: Decimal = Field(..., description="Zero or more, two decimals at most.")
-    unit: CleanStr = Field("", max_length=20)
-    period: CleanStr = Field("", max_length=40)
-
-
-class CommitmentOut(Schema):
-    id: int
-    side: str
-    description: str
-    quantity: Decimal
-    unit: str
-    period: str
-    delivered: Decimal
-    share: str | None = Field(None, description="Delivered ÷ committed, one decimal, half-up.")
-
-
-class AgreementIn(Schema):
-    area: int = ID
-    title: CleanStr = Field(..., min_length=1, max_length=200)
-    counterparty_kind: Agreement.Party
-    counterparty_label: CleanStr = Field(..., min_length=1, max_length=120)
-    counterparty_id: int | None = Field(None, ge=1, le=2**62)
-    community_signatory: CleanStr = Field(..., min_length=1, max_length=60)
-    counterparty_signatory: CleanStr = Field(..., min_length=1, max_length=60)
-    starts_on: date
-    ends_on: date
-    items: list[CommitmentIn] = Field(..., min_length=1, max_length=40)
-
-
-class AgreementOut(Schema):
-    id: int
-    area_id: int
-    title: str
-    counterparty_kind: str
-    counterparty_label: str
-    community_signatory: str
-    counterparty_signatory: str
-    signed_on: date | None
-    starts_on: date
-    ends_on: date
-    state: str
-    renewal_of_id: int | None
-    commitments: list[CommitmentOut] = []
-    delivery_share: str | None = None
-
-
 def _agreement_out(a: Agreement) -> Agreement:
     return q.delivery_status([a])[0]
-
-
-class AgreementFilter(Schema):
-    area: int = ID
-    state: Agreement.State | None = None
 
 
 @router.get("/agreements", response={200: PageOut[AgreementOut], **ERRORS})
@@ -449,10 +277,6 @@ def get_agreement(request, agreement_id: int):
     return _agreement_out(_agreement(request, agreement_id))
 
 
-class SignIn(Schema):
-    signed_on: date
-
-
 @router.post("/agreements/{agreement_id}/sign", response={200: AgreementOut, **ERRORS})
 def sign_agreement(request, agreement_id: int, payload: SignIn):
     return _agreement_out(
@@ -462,31 +286,11 @@ def sign_agreement(request, agreement_id: int, payload: SignIn):
     )
 
 
-class DeliveryIn(Schema):
-    item: int = ID
-    delivered_on: date
-    quantity: Decimal
-    note: CleanStr = Field("", max_length=2000)
-
-
-class DeliveryOut(Schema):
-    id: int
-    item_id: int
-    delivered_on: date
-    quantity: Decimal
-    note: str
-
-
 @router.post("/agreements/{agreement_id}/deliveries", response={201: DeliveryOut, **ERRORS})
 def record_delivery(request, agreement_id: int, payload: DeliveryIn):
     agreement = _agreement(request, agreement_id)
     item = get_object_or_404(AgreementItem, pk=payload.item, agreement=agreement)
     return Status(201, oa.record_delivery(actor=request.user, item=item, **payload.dict(exclude={"item"})))
-
-
-class RenewIn(Schema):
-    starts_on: date
-    ends_on: date
 
 
 @router.post("/agreements/{agreement_id}/renew", response={201: AgreementOut, **ERRORS})
@@ -511,25 +315,6 @@ def terminate_agreement(request, agreement_id: int, payload: ReasonIn):
 
 
 # --- proposals ---------------------------------------------------------------------------------------------
-class ProposalOut(Schema):
-    id: int
-    area_id: int
-    proposer_id: int
-    title: str
-    body: str
-    state: str
-    threshold: int
-    support_count: int
-    agenda_item_id: int | None
-    outcome: str
-    created_at: datetime
-
-
-class ProposalFilter(Schema):
-    area: int = ID
-    state: Proposal.State | None = None
-
-
 @router.get("/proposals", response={200: PageOut[ProposalOut], **ERRORS})
 def list_proposals(request, filters: Query[ProposalFilter], params: Query[PageParams]):
     area = _area(filters.area)
@@ -537,12 +322,6 @@ def list_proposals(request, filters: Query[ProposalFilter], params: Query[PagePa
     return paginate(
         q.proposals_in(area, state=filters.state), params, ordering=q.PROPOSAL_ORDERING, name="api-proposals"
     )
-
-
-class ProposalIn(Schema):
-    area: int = ID
-    title: CleanStr = Field(..., min_length=1, max_length=200)
-    body: CleanStr = Field(..., min_length=1, max_length=20000)
 
 
 @router.post("/proposals", response={201: ProposalOut, **ERRORS})
@@ -579,25 +358,9 @@ def withdraw_proposal(request, proposal_id: int):
     return pa.withdraw_proposal(actor=request.user, proposal=_proposal(request, proposal_id))
 
 
-class DecideIn(Schema):
-    outcome: CleanStr = Field(..., min_length=1, max_length=5000)
-    taken_up: bool = True
-
-
 @router.post("/proposals/{proposal_id}/decide", response={200: ProposalOut, **ERRORS})
 def decide_proposal(request, proposal_id: int, payload: DecideIn):
     return pa.decide_proposal(actor=request.user, proposal=_proposal(request, proposal_id), **payload.dict())
-
-
-class SettingIn(Schema):
-    support_threshold: int = Field(..., ge=1, le=100000)
-    council: int | None = Field(None, ge=1, le=2**62)
-
-
-class SettingOut(Schema):
-    area_id: int
-    support_threshold: int
-    council_id: int | None
 
 
 @router.put("/proposal-settings/{area_id}", response={200: SettingOut, **ERRORS})

@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from . import views_agreements as va
 from . import views_elections as ve
 from . import views_outcomes as v
+from . import views_proposals as vp
 
 app_name = "councils_outcomes"
 urlpatterns = [
@@ -18,15 +20,15 @@ urlpatterns = [
     path("motions/<int:motion_id>/", v.motion_detail, name="motion"),
     path("motions/<int:motion_id>/vote/", v.motion_vote, name="motion_vote"),
     path("motions/<int:motion_id>/<slug:step>/", v.motion_transition, name="motion_step"),
-    path("proposals/", v.proposals, name="proposals"),
-    path("proposals/new/", v.proposal_create, name="proposal_create"),
-    path("proposals/settings/", v.proposal_setting, name="proposal_setting"),
-    path("proposals/<int:proposal_id>/", v.proposal_detail, name="proposal"),
-    path("proposals/<int:proposal_id>/<slug:step>/", v.proposal_step, name="proposal_step"),
-    path("agreements/", v.agreements, name="agreements"),
-    path("agreements/new/", v.agreement_create, name="agreement_create"),
-    path("agreements/<int:agreement_id>/", v.agreement_detail, name="agreement"),
-    path("agreements/<int:agreement_id>/<slug:step>/", v.agreement_step, name="agreement_step"),
+    path("proposals/", vp.proposals, name="proposals"),
+    path("proposals/new/", vp.proposal_create, name="proposal_create"),
+    path("proposals/settings/", vp.proposal_setting, name="proposal_setting"),
+    path("proposals/<int:proposal_id>/", vp.proposal_detail, name="proposal"),
+    path("proposals/<int:proposal_id>/<slug:step>/", vp.proposal_step, name="proposal_step"),
+    path("agreements/", va.agreements, name="agreements"),
+    path("agreements/new/", va.agreement_create, name="agreement_create"),
+    path("agreements/<int:agreement_id>/", va.agreement_detail, name="agreement"),
+    path("agreements/<int:agreement_id>/<slug:step>/", va.agreement_step, name="agreement_step"),
     path("elections/", ve.elections, name="elections"),
     path("elections/new/", ve.election_create, name="election_create"),
     path("elections/<int:election_id>/", ve.election_detail, name="election"),
