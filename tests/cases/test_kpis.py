@@ -169,6 +169,10 @@ def test_the_kpi_page_shows_the_figures_and_charts(client_for, tree, scenario, s
     html = response.content.decode()
     assert 'id="kpi-resp">50.0%' in html and 'id="kpi-htime">2.5' in html
     assert "echarts.min.js" in html and "kpi-chart-data" in html
+    overdue = html.split('id="overdue-table"', 1)[1].split("</table>", 1)[0]
+    late = kpis.overdue_cases(tree["fangsong"]).get()
+    assert f'<a href="/cases/{late.pk}/">{late.number}</a> D' in overdue
+    assert f"<td>{late.category.name}</td><td>{late.area.name}</td>" in overdue
 
 
 def test_the_kpi_page_reads_the_folded_figures_once_per_fold_and_stays_exact(

@@ -187,3 +187,25 @@ def test_other_street_cannot_start_a_certificate_pdf(
 
 def test_other_street_cannot_open_a_volunteer_record(client_for, other_street_admin, own_volunteer):
     assert client_for(other_street_admin).get(f"/volunteers/people/{own_volunteer.pk}/").status_code == 403
+
+
+def test_volunteer_list_rows_show_each_column_escaped(client_for, street_admin, make_volunteer):
+    from decimal import Decimal
+
+    from gongzhi.volunteers.models import Volunteer
+
+    busy = make_volunteer("张<三>", skills=["理发", "维修"])
+    Volunteer.objects.filter(pk=busy.pk).update(total_hours=Decimal("12.00"), star_level=2)
+    idle = make_volunteer("李四", skills=[])
+    Volunteer.objects.filter(pk=idle.pk).update(total_hours=Decimal("3.5"), is_active=False)
+    page = (
+        client_for(street_admin).get("/volunteers/people/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    )
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert f'<a href="/volunteers/people/{busy.pk}/">张&lt;三&gt;</a>' in rows
+    assert "<td>理发、维修</td>" in rows and '<td class="text-end">12</td>' in rows
+    assert '<td aria-label="2星">2★</td>' in rows
+    assert (
+        '<td class="text-end">3.50</td>' in rows and "停用" in rows.split(idle.number)[0].rsplit("<tr>", 1)[1]
+    )
+    assert f"<td>{busy.number}</td>" in rows

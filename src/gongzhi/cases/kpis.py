@@ -401,8 +401,8 @@ def _folded(area: Area, period_from: str, period_to: str) -> dict:
     }
 
 
-def _folded_cached(area: Area, period_from: str, period_to: str) -> dict:
-    key = f"gongzhi:kpis:{area.pk}:{period_from}:{period_to}:{rollups.figures_token()}"
+def _folded_cached(area: Area, period_from: str, period_to: str, token: str) -> dict:
+    key = f"gongzhi:kpis:{area.pk}:{period_from}:{period_to}:{token}"
     folded = cache.get(key)
     if folded is None:
         folded = _folded(area, period_from, period_to)
@@ -411,25 +411,66 @@ def _folded_cached(area: Area, period_from: str, period_to: str) -> dict:
     return folded
 
 
-def report(
-    area: Area, period_from: str, period_to: str, *, include_pending: bool = True, cached: bool = False
-) -> dict:
-    """Every KPI of the area's subtree for the months from..to: totals, by month, category, channel,
-    handler and child area. Served from rollups (a few index ranges), never from the case table.
+def _child_ids(area: Area, token: str) -> list[int]:
+    key = f"gongzhi:kpis:children:{area.pk}:{token}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(
+            area.children.filter(abolished_on__isnull=True)
+            .order_by("path")
+            .values_list("pk", flat=True)[:100]
+        )
+        cache.set(key, ids, FOLDED_CACHE_SECONDS)
+    return ids
 
-    `cached` takes the folded part from the cache when the fold counter has not moved since it was
-    read (the page); the pending deltas are read fresh and added either way, so the figures stay exact.
-    """
+
+def read_pending(area: Area, period_from: str, period_to: str, *, token: str) -> dict:
+    """The deltas not folded yet for the area and its children (the children's ids kept in the cache
+    under the fold counter, so a page whose figures are cached reads nothing else of the rollups)."""
     period_from, period_to = rollups._check_period(period_from), rollups._check_period(period_to)
-    folded = (_folded_cached if cached else _folded)(area, period_from, period_to)
-    base, prefixes, children = folded["base"], folded["prefixes"], folded["children"]
-    series, dims, child_cells = folded["series"], folded["dims"], folded["child_cells"]
+    with reading_replica():
+        return rollups.read_pending(
+            [area.pk, *_child_ids(area, token)], period_from, period_to, prefix=PREFIX
+        )
+
+
+def read_parts(
+    area: Area, period_from: str, period_to: str, *, include_pending: bool = True, token: str | None = None
+) -> tuple[dict, dict]:
+    """(folded, pending): the folded rows the report is built from and the deltas not folded yet for
+    the area and its children. With `token` (rollups.figures_token(), read by the caller before) the
+    folded part comes from the cache while no fold has happened since it was read."""
+    period_from, period_to = rollups._check_period(period_from), rollups._check_period(period_to)
+    if token is None:
+        folded = _folded(area, period_from, period_to)
+    else:
+        folded = _folded_cached(area, period_from, period_to, token)
+    pending: dict = {}
     if include_pending:
-        # One read of the pending deltas for the area and its children together, added below.
         with reading_replica():
             pending = rollups.read_pending(
-                [area.pk, *(c.pk for c in children)], period_from, period_to, prefix=PREFIX
+                [area.pk, *(c.pk for c in folded["children"])], period_from, period_to, prefix=PREFIX
             )
+    return folded, pending
+
+
+def report(area: Area, period_from: str, period_to: str, *, include_pending: bool = True) -> dict:
+    """Every KPI of the area's subtree for the months from..to: totals, by month, category, channel,
+    handler and child area. Served from rollups (a few index ranges), never from the case table."""
+    return assemble(
+        area,
+        period_from,
+        period_to,
+        *read_parts(area, period_from, period_to, include_pending=include_pending),
+    )
+
+
+def assemble(area: Area, period_from: str, period_to: str, folded: dict, pending: dict) -> dict:
+    """The report of `read_parts`: the pending deltas added to the folded rows, then every table."""
+    period_from, period_to = rollups._check_period(period_from), rollups._check_period(period_to)
+    base, prefixes, children = folded["base"], folded["prefixes"], folded["children"]
+    series, dims, child_cells = folded["series"], folded["dims"], folded["child_cells"]
+    if pending:
         for (area_id, figure, period), (num, den) in pending.items():
             parts = figure[len(PREFIX) :].split(".", 2)
             if area_id != area.pk:
@@ -524,38 +565,3 @@ def default_periods(today: dt.date | None = None) -> tuple[str, str]:
     """The current year up to this month."""
     today = today or timezone.localdate()
     return f"{today.year:04d}-01", f"{today.year:04d}-{today.month:02d}"
-
-
-def workbook(data: dict) -> bytes:
-    """The KPI report as an XLSX workbook: totals, months, categories, channels, handlers, areas."""
-    import io
-
-    import xlsxwriter
-
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    bold = book.add_format({"bold": True})
-    headers = [str(_("group"))] + [str(METRIC_LABELS[m]) for m in METRICS]
-
-    def sheet(title, rows):
-        ws = book.add_worksheet(title[:31])
-        ws.write_row(0, 0, headers, bold)
-        for i, (name, row) in enumerate(rows, start=1):
-            ws.write_string(i, 0, str(name))
-            for j, metric in enumerate(METRICS, start=1):
-                value = row[metric]["value"]
-                if metric in RATES:
-                    ws.write_string(i, j, row[metric]["display"])  # formatted by the server, one decimal
-                elif value is not None:
-                    ws.write_number(i, j, float(value))
-        ws.set_column(0, len(headers), 18)
-
-    title = f"{data['area'].name} {data['period_from']}–{data['period_to']}"
-    sheet(str(_("total")), [(title, data["total"])])
-    sheet(str(_("by month")), [(m["period"], m["row"]) for m in data["months"]])
-    sheet(str(_("by category")), [(r["name"], r["row"]) for r in data["by_category"]])
-    sheet(str(_("by channel")), [(r["name"], r["row"]) for r in data["by_channel"]])
-    sheet(str(_("by handler")), [(r["name"], r["row"]) for r in data["by_handler"]])
-    sheet(str(_("by area")), [(r["name"], r["row"]) for r in data["by_area"]])
-    book.close()
-    return out.getvalue()

@@ -1,15 +1,20 @@
 """The case KPI page (figures from rollups, ECharts charts, overdue list) and its XLSX export."""
 
+import hashlib
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
+from gongzhi.core import rollups
 from gongzhi.core.html_cells import td_cells
 
 from . import forms_field as forms
-from . import kpis
+from . import kpis, kpis_export, rows
 from .views_field import _current_area, _nav, _page, _query
 
 
@@ -24,17 +29,20 @@ def _kpi_params(request):
     return area, start, end, form
 
 
-@login_required
-def kpi_page(request):
-    area, start, end, form = _kpi_params(request)
-    data = kpis.report(area, start, end, cached=True)
+def _body_key(area, start, end, token, pending) -> str:
+    """The rendered figures are exact for these inputs: the fold counter and every pending delta."""
+    parts = (area.pk, start, end, get_language(), token, sorted(pending.items()))
+    return "gongzhi:kpis:body:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _render_body(request, area, start, end, folded, pending) -> str:
+    data = kpis.assemble(area, start, end, folded, pending)
     for key in ("months", "by_area", "by_category", "by_channel", "by_handler"):
         for row in data[key]:
             name = row.get("period") or row["name"]
             row["cells_html"] = td_cells(
                 [(name, None)] + [(row["row"][m]["display"], None) for m in kpis.METRICS]
             )
-    page = _page(request, kpis.overdue_cases(area), ("due_at",), f"overdue-{area.pk}")
     chart = {
         "months": [m["period"] for m in data["months"]],
         "received": [m["row"]["recv"]["value"] for m in data["months"]],
@@ -50,17 +58,41 @@ def kpi_page(request):
         "category_counts": [c["row"]["recv"]["value"] for c in data["by_category"][:15]],
         "received_name": str(kpis.METRIC_LABELS["recv"]),
     }
+    context = {
+        "data": data,
+        "chart_json": json.dumps(chart, ensure_ascii=False),
+        "labels": kpis.METRIC_LABELS,
+    }
+    return render_to_string("cases/field/_kpi_body.html", context, request=request)
+
+
+@login_required
+def kpi_page(request):
+    area, start, end, form = _kpi_params(request)
+    # The figures, charts and tables are rendered once for a given state of the rollups (the fold
+    # counter, read first, and the pending deltas, read fresh on every view) and kept in the cache;
+    # the overdue list below them is read on every view.
+    token = rollups.figures_token()
+    pending = kpis.read_pending(area, start, end, token=token)
+    key = _body_key(area, start, end, token, pending)
+    body = cache.get(key)
+    if body is None:
+        folded, _pending = kpis.read_parts(area, start, end, include_pending=False, token=token)
+        body = _render_body(request, area, start, end, folded, pending)
+        cache.set(key, body, kpis.FOLDED_CACHE_SECONDS)
+    page = _page(request, kpis.overdue_cases(area), ("due_at",), f"overdue-{area.pk}")
     return render(
         request,
         "cases/field/kpis.html",
         {
             **_nav(request, area, kpis.VIEW),
-            "data": data,
+            "body": body,
+            "period_from": start,
+            "period_to": end,
             "form": form,
             "page": page,
+            "overdue_rows": rows.overdue_rows(page.items),
             "query": _query(request),
-            "chart_json": json.dumps(chart, ensure_ascii=False),
-            "labels": kpis.METRIC_LABELS,
         },
     )
 
@@ -68,7 +100,7 @@ def kpi_page(request):
 @login_required
 def kpi_export(request):
     area, start, end, _form = _kpi_params(request)
-    content = kpis.workbook(kpis.report(area, start, end))
+    content = kpis_export.workbook(kpis.report(area, start, end))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -15,7 +15,7 @@ from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 from gongzhi.core.pii import mask_id_number
 from gongzhi.people.models import Person
 
-from . import actions, certificates, queries
+from . import actions, certificates, queries, rows
 from . import permissions as P
 from .forms import (
     CorrectionForm,
@@ -282,10 +282,11 @@ def team_member_remove(request, team_id, volunteer_id):
 def volunteer_list(request):
     area = current_area(request)
     q = (request.GET.get("q") or "").strip()[:20]
-    qs = queries.volunteers_for(request.user, area, number=q or None)
+    qs = queries.volunteers_for(request.user, area, number=q or None).only(*rows.LIST_FIELDS)
     page = page_of(request, qs, queries.VOLUNTEER_ORDERING, f"volunteers-{area.pk}-{q}")
     context = list_context(request, area, page, "volunteers")
     context["q"] = q
+    context["rows"] = rows.list_rows(page.items)
     return render(request, "volunteers/volunteer_list.html", context)
 
 
