@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -168,7 +169,12 @@ def test_the_kpi_page_shows_the_figures_and_charts(client_for, tree, scenario, s
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="kpi-resp">50.0%' in html and 'id="kpi-htime">2.5' in html
-    assert "echarts.min.js" in html and "kpi-chart-data" in html
+    assert "echarts.min.js" in html
+    chart_data = html.split('<script id="kpi-chart-data" type="application/json">', 1)[1].split("</script>")[
+        0
+    ]
+    chart = json.loads(chart_data)
+    assert chart["months"] == ["2026-03"] and chart["received"] == [4]
     overdue = html.split('id="overdue-table"', 1)[1].split("</table>", 1)[0]
     late = kpis.overdue_cases(tree["fangsong"]).get()
     assert f'<a href="/cases/{late.pk}/">{late.number}</a> D' in overdue

@@ -1,7 +1,6 @@
 """The case KPI page (figures from rollups, ECharts charts, overdue list) and its XLSX export."""
 
 import hashlib
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -58,11 +57,8 @@ def _render_body(request, area, start, end, folded, pending) -> str:
         "category_counts": [c["row"]["recv"]["value"] for c in data["by_category"][:15]],
         "received_name": str(kpis.METRIC_LABELS["recv"]),
     }
-    context = {
-        "data": data,
-        "chart_json": json.dumps(chart, ensure_ascii=False),
-        "labels": kpis.METRIC_LABELS,
-    }
+    # json_script encodes the dict itself (a JSON string given to it was encoded twice: no charts).
+    context = {"data": data, "chart": chart, "labels": kpis.METRIC_LABELS}
     return render_to_string("cases/field/_kpi_body.html", context, request=request)
 
 
