@@ -157,3 +157,22 @@ def test_duplicates_same_compound_or_within_50_metres_open_and_recent(
     assert find_duplicates(category=categories["sanitation"], area=tree["grid"]) == []
     with freeze_time(dt.datetime(2025, 4, 20, 10, tzinfo=dt.UTC)):
         assert find_duplicates(category=categories["group_rental"], area=tree["grid"]) == []
+
+
+def test_intake_looks_an_area_up_once_and_forgets_it_when_the_area_changes(tree, django_assert_num_queries):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from gongzhi.cases.actions import intake
+
+    committee = tree["committee"]
+    assert intake.resolve_area(committee.pk) == committee
+    assert intake.area_by_code(tree["fangsong"].code) == tree["fangsong"]
+    with django_assert_num_queries(0):
+        assert intake.resolve_area(str(committee.pk)) == committee
+        assert intake.area_by_code(tree["fangsong"].code) == tree["fangsong"]
+    committee.abolished_on = dt.date(2026, 1, 1)
+    committee.save()
+    with pytest.raises(ValidationError):
+        intake.resolve_area(committee.pk)

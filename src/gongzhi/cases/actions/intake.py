@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,9 @@ SELF_REPORTED = {"resident_web", "resident_mobile", "patrol"}
 # Every report names its category: memoised for a few seconds per process, cleared on local saves.
 CATEGORIES = memo.LocalMemo("case-categories", 5)
 memo.clear_on_save(CATEGORIES, CaseCategory)
+# Areas change by their actions (saves), rarely: every intake request looks one up.
+AREAS = memo.LocalMemo("intake-areas", 5)
+memo.clear_on_save(AREAS, Area)
 
 
 # --- lookups -------------------------------------------------------------------------------------
@@ -66,12 +70,24 @@ def _category(**where) -> CaseCategory | None:
     return CaseCategory.objects.select_related("parent").filter(**where).first()
 
 
+def area_by_pk(pk: int) -> Area | None:
+    return AREAS.get(("pk", pk), lambda: Area.objects.filter(pk=pk).first())
+
+
+def area_by_code(code: str) -> Area | None:
+    """The area (not abolished) with this statistical or GB/T 2260 code: Open311's jurisdiction_id."""
+    return AREAS.get(
+        ("code", code),
+        lambda: Area.objects.filter(Q(stat_code=code) | Q(gb2260=code), abolished_on__isnull=True).first(),
+    )
+
+
 def resolve_area(area) -> Area:
     if isinstance(area, Area):
         obj = area
     else:
         try:
-            obj = Area.objects.filter(pk=int(area)).first() if area not in (None, "") else None
+            obj = area_by_pk(int(area)) if area not in (None, "") else None
         except (TypeError, ValueError, OverflowError):
             obj = None
     if obj is None:

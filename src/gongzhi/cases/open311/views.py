@@ -11,7 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from gongzhi.areas.models import Area, subtree_q
 from gongzhi.people.models import Dwelling
 
 from .. import geo, machine, queries
+from ..actions import intake
 from ..actions.intake import category_by_code
 from ..models import Case, CaseCategory, IntakeTicket
 from . import keys, render
@@ -82,7 +82,7 @@ def jurisdiction(request) -> Area | None:
     code = (request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or "").strip()
     if not code:
         return None
-    area = Area.objects.filter(Q(stat_code=code) | Q(gb2260=code), abolished_on__isnull=True).first()
+    area = intake.area_by_code(code)
     if area is None:
         raise Open311Error(404, _("jurisdiction_id provided was not found: %(code)s") % {"code": code[:20]})
     return area
