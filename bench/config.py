@@ -9,6 +9,7 @@ BENCH_WORKERS       gunicorn sync workers (default 4 on this 2-core machine)
 BENCH_ONLY          comma-separated measures: intake,pages,reports,import,memory (default all)
 BENCH_INTAKE_SECONDS / BENCH_PAGE_SECONDS / BENCH_WARMUP   durations (defaults by mode)
 BENCH_REDIS_URL     broker, result backend and cache of the servers (default redis://127.0.0.1:6379/12)
+BENCH_WORKER_NICE   CPU priority of the Celery worker below gunicorn's (default 10, as operations.md advises)
 BENCH_IMPORT_ROWS / BENCH_REPEATS   size of the import measure (20,000 rows, 3 repeats)
 """
 

@@ -143,7 +143,8 @@ def run(server, cfg, token: str, key: str, where: dict, log) -> tuple[list, dict
 def drain(seconds: float, log) -> tuple[list, list]:
     """After the burst: how fast the worker turns waiting tickets into cases (table rows, notes).
 
-    The one Celery worker (solo pool) drained during the measures too, on the same two cores. The
+    The one Celery worker (solo pool, at a lower CPU priority) drained during the measures too, on the
+    same two cores. The
     drain is watched for at most `seconds`; tickets still waiting then are bench requests that would
     otherwise be received while the pages are measured: they are deleted, and the note says how many.
     """

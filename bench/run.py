@@ -153,7 +153,10 @@ def measure(cfg, info: dict, log: Log) -> dict:
             server.gunicorn(env, cfg.workers, cfg.var_dir) as srv,
             server.celery_worker(env, cfg.var_dir) as worker,
         ):
-            out["server"] = srv.describe() + "; Celery worker (solo pool) on Redis for the report files"
+            out["server"] = srv.describe() + (
+                f"; Celery worker (solo pool, nice {server.worker_nice()}) on Redis: the intake drain"
+                " and the report files"
+            )
             started = {pid: server.memory_kb(pid) for pid in srv.worker_pids()}
 
             def run_intake():
