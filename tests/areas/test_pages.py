@@ -34,6 +34,21 @@ def test_area_page_shows_breadcrumb_children_and_actions(page_client, tree):
     assert response.status_code == 200
     assert "松江区" in html and "江中居委会" in html and "方松街道城管执法中队" in html
     assert 'id="add-child"' in html and 'id="add-facts"' in html and 'id="record-change"' in html
+    children = html.split('id="children">', 1)[1].split("</ul>", 1)[0]
+    committee = tree["committee"]
+    assert (
+        f'<a href="/areas/{committee.pk}/">江中居委会</a> <span class="text-muted small">居委会 · {committee.code}</span>'
+        in children
+    )
+
+
+def test_area_page_marks_a_subdivision_in_preparation_and_escapes_names(page_client, tree):
+    from gongzhi.areas.models import Area
+
+    Area.objects.filter(pk=tree["committee"].pk).update(name="江中<新>居委会", in_preparation=True)
+    html = page_client.get(reverse("areas:detail", args=[tree["fangsong"].pk])).content.decode()
+    children = html.split('id="children">', 1)[1].split("</ul>", 1)[0]
+    assert "江中&lt;新&gt;居委会</a>" in children and " · 筹建中</span>" in children
 
 
 def test_area_page_hides_edit_actions_from_a_resident(client_for, resident, tree):

@@ -14,7 +14,7 @@ from gongzhi.core import policy
 from gongzhi.core.forms import apply_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
-from . import actions, department_actions, queries
+from . import actions, department_actions, queries, rows
 from .actions import EDIT_AREAS, EDIT_FACTS, VIEW_AREAS
 from .department_actions import LEVEL_AREA_KINDS, MANAGE_DEPARTMENTS
 from .forms import AreaChangeForm, AreaCreateForm, AreaEditForm, DepartmentForm, FactsForm
@@ -64,6 +64,7 @@ def detail(request, area_id):
             "area": area,
             "ancestors": area.ancestors(),
             "children": children_page,
+            "children_rows": rows.children_rows(children_page.items),
             "facts": queries.facts_by_year(area),
             "departments": Department.objects.filter(area=area).order_by("name")[:100],
             "changes_out": area.changes_out.order_by("-effective_on")[:20],
