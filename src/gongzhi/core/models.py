@@ -89,7 +89,21 @@ class RollupDelta(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["id"], name="rollupdelta_fold")]
+        # Pages read the pending deltas of a few figures (the probe: by figure and period) or of an
+        # area's subtree (grouped by area): without these the reads scan the whole table, which a
+        # burst of intake fills with hundreds of thousands of rows until the next fold. Pattern ops:
+        # figures are also matched by prefix ("cases.%"), and the database collation is not C.
+        indexes = [
+            models.Index(fields=["id"], name="rollupdelta_fold"),
+            models.Index(
+                fields=["figure", "period"],
+                name="rollupdelta_figure",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["area_id", "figure"], name="rollupdelta_area", opclasses=["", "varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self):
         return f"{self.figure} {self.period} +{self.numerator}/{self.denominator}"
