@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -172,7 +173,9 @@ def _actions_for(user, case):
     """{name: form class} of what this user may do now (buttons appear only for these)."""
     can = {}
     allowed = set(machine.allowed(case.state))
-    lead = case.assignments.filter(role="lead", state__in=["pending", "accepted"]).first()
+    lead = next(
+        (a for a in case.assignments.all() if a.role == "lead" and a.state in ("pending", "accepted")), None
+    )
     is_lead = lead is not None and permissions.can_handle(user, lead)
     office = policy.can(user, permissions.DISPATCH, area=case.area)
     followup = policy.can(user, permissions.FOLLOW_UP, area=case.area)
@@ -228,7 +231,7 @@ def _detail_context(request, case, bound=None):
     # form sent back with errors is the one open panel and comes inline.
     can = _actions_for(request.user, case)
     tasks = []
-    for a in case.assignments.select_related("handler_area", "handler_department").order_by("role", "id"):
+    for a in sorted(case.assignments.all(), key=lambda a: (a.role, a.id)):
         mine = (
             a.role == "support"
             and a.state in ("pending", "accepted")
@@ -258,22 +261,34 @@ def _detail_context(request, case, bound=None):
     }
 
 
-def _get_case(request, case_id):
-    case = get_object_or_404(Case.objects.select_related("category", "area", "merged_into"), pk=case_id)
+def _get_case(request, case_id, *, for_page=False):
+    cases = Case.objects.select_related("category", "area")
+    if for_page:
+        # Read-only views: the handling tasks once, with their handlers, for the permission checks,
+        # the action list and the task list (an action's view reads them fresh, after it locks).
+        cases = cases.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=CaseAssignment.objects.select_related("handler_area", "handler_department").order_by(
+                    "id"
+                ),
+            )
+        )
+    case = get_object_or_404(cases, pk=case_id)
     permissions.require_view(request.user, case)
     return case
 
 
 @login_required
 def detail(request, case_id):
-    case = _get_case(request, case_id)
+    case = _get_case(request, case_id, for_page=True)
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
 @login_required
 def action_form(request, case_id, name):
     """One action's form: the panel's body on the case page (htmx), or a page of its own."""
-    case = _get_case(request, case_id)
+    case = _get_case(request, case_id, for_page=True)
     can = _actions_for(request.user, case)
     if name not in can:
         raise Http404
