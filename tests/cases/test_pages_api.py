@@ -226,3 +226,19 @@ def test_timeline_names_the_satisfaction_in_the_page_language(
     timeline = page.content.decode().split('id="case-timeline"', 1)[1]
     assert "回访: 基本满意" in timeline
     assert "basically" not in timeline
+
+
+def test_the_inbox_counts_cases_to_accept_up_to_the_cap_then_says_more_than(
+    routed, report, grid_worker, committee_worker, monkeypatch
+):
+    from django.utils import translation
+
+    from gongzhi.cases import case_app, queries
+
+    report(grid_worker)
+    with translation.override("zh-hans"):
+        (item,) = [i for i in case_app.case_work(committee_worker) if "view=to_accept" in i.url]
+        assert item.count == 2 and item.label == "2件诉求待签收"
+        monkeypatch.setattr(queries, "COUNT_CAP", 1)
+        (item,) = [i for i in case_app.case_work(committee_worker) if "view=to_accept" in i.url]
+        assert item.count == 2 and item.label == "超过1件诉求待签收"

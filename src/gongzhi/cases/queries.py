@@ -126,8 +126,18 @@ def timeline_for(user, case):
     return events if staff else events.filter(public=True)
 
 
+# The home page's counts stop here: a city administrator's inbox would otherwise count every task
+# and overdue case in the city on each view; "more than 1,000" says all there is to act on.
+COUNT_CAP = 1000
+
+
+def _capped(qs) -> int:
+    """The number of rows, counted up to COUNT_CAP + 1 (one LIMIT subquery)."""
+    return qs[: COUNT_CAP + 1].count()
+
+
 def count_to_accept(user) -> int:
-    return my_tasks(user).count() if user is not None else 0
+    return _capped(my_tasks(user).select_related(None)) if user is not None else 0
 
 
 def count_overdue(user) -> int:
@@ -137,7 +147,7 @@ def count_overdue(user) -> int:
     qs = Case.objects.filter(is_overdue=True, state__in=machine.OPEN_STATES)
     if paths is not None:
         qs = qs.filter(_paths_q("area_path", paths))
-    return qs.count()
+    return _capped(qs)
 
 
 def count_to_dispatch(user) -> int:
@@ -147,7 +157,7 @@ def count_to_dispatch(user) -> int:
     qs = Case.objects.filter(state=machine.RECEIVED)
     if paths is not None:
         qs = qs.filter(_paths_q("area_path", paths))
-    return qs.count()
+    return _capped(qs)
 
 
 def ticket_by_token(token: str) -> IntakeTicket | None:
