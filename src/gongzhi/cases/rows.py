@@ -15,6 +15,22 @@ STATE_CSS = {"closed": "secondary", "resolved": "success", "followed_up": "succe
 
 
 detail_url = id_url("cases:detail")
+# What a list row shows (list_rows, overdue_rows): list pages load these columns only.
+LIST_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "state",
+    "urgent",
+    "is_overdue",
+    "is_supervised",
+    "received_at",
+    "due_at",
+    "category",
+    "category__name",
+    "area",
+    "area__name",
+)
 
 
 def _moment(value) -> str:

@@ -43,7 +43,7 @@ def case_list(request):
     qs = queries.filtered(
         queries.visible_cases(request.user), state=state, view=view, user=request.user, **narrow["filters"]
     )
-    page = _page(request, qs, ("-received_at",), "cases")
+    page = _page(request, qs.only(*rows.LIST_FIELDS), ("-received_at",), "cases")
     tabs = [
         ("", _("All")),
         ("to_accept", _("To accept")),
