@@ -17,7 +17,8 @@ detail_url = id_url("areas:detail")
 def children_rows(children) -> str:
     """The `list-group` items of the subdivisions: link, kind, code, and the in-preparation mark."""
     kinds = {key: html.escape(str(label)) for key, label in AreaKind.choices}
-    preparing = f" · {html.escape(_('in preparation'))}"
+    preparing = html.escape(_("in preparation"))  # not inside the f-string: it would not be extracted
+    preparing = f" · {preparing}"
     rows = []
     for c in children:
         code = f" · {html.escape(c.code)}" if c.code else ""

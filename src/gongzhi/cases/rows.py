@@ -86,7 +86,9 @@ def list_rows(cases) -> str:
 def overdue_rows(cases) -> str:
     """The `<tr>` rows of the KPI page's overdue table (category and area selected with the cases)."""
     labels = _labels()
-    supervised = f' <span class="badge text-bg-danger">{html.escape(_("supervised"))}</span>'
+    # Messages are not extracted from inside f-strings: translate first, then format.
+    supervised = html.escape(_("supervised"))
+    supervised = f' <span class="badge text-bg-danger">{supervised}</span>'
     rows = []
     for c in cases:
         rows.append(

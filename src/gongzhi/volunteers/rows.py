@@ -34,7 +34,8 @@ def hours(value: Decimal) -> str:
 
 def list_rows(volunteers) -> str:
     """The `<tr>` rows of the volunteer list."""
-    inactive = f' <span class="badge text-bg-secondary">{html.escape(_("inactive"))}</span>'
+    inactive = html.escape(_("inactive"))  # not inside the f-string: it would not be extracted
+    inactive = f' <span class="badge text-bg-secondary">{inactive}</span>'
     rows = []
     for v in volunteers:
         stars = ngettext("%(n)s star", "%(n)s stars", v.star_level) % {"n": v.star_level}
