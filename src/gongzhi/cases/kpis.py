@@ -21,6 +21,7 @@ event just published, and the rebuild, which walks every timeline — so both ag
 """
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.roles import Role
@@ -381,7 +383,7 @@ def _folded(area: Area, period_from: str, period_to: str) -> dict:
     totals) and the names they show. Pending deltas are not in it, so it stays true until the next
     fold: the page keeps it in the cache under the fold counter (rollups.figures_token)."""
     base = [f"{PREFIX}{m}" for m in METRICS]
-    children = list(area.children.filter(abolished_on__isnull=True).order_by("path")[:100])
+    children = list(_children(area))
     # Handlers: above street level only the departments — every committee's office is a handler, and
     # their figures rolled up to a district or the city are hundreds of thousands of rows (a street's
     # page lists its offices; the child-area table compares the rest).
@@ -411,15 +413,16 @@ def _folded_cached(area: Area, period_from: str, period_to: str, token: str) -> 
     return folded
 
 
+def _children(area: Area):
+    """The child areas the report compares (at most 100: a street has some dozens of committees)."""
+    return area.children.filter(abolished_on__isnull=True).order_by("path")[:100]
+
+
 def _child_ids(area: Area, token: str) -> list[int]:
     key = f"gongzhi:kpis:children:{area.pk}:{token}"
     ids = cache.get(key)
     if ids is None:
-        ids = list(
-            area.children.filter(abolished_on__isnull=True)
-            .order_by("path")
-            .values_list("pk", flat=True)[:100]
-        )
+        ids = list(_children(area).values_list("pk", flat=True))
         cache.set(key, ids, FOLDED_CACHE_SECONDS)
     return ids
 
@@ -427,11 +430,13 @@ def _child_ids(area: Area, token: str) -> list[int]:
 def read_pending(area: Area, period_from: str, period_to: str, *, token: str) -> dict:
     """The deltas not folded yet for the area and its children (the children's ids kept in the cache
     under the fold counter, so a page whose figures are cached reads nothing else of the rollups)."""
+    return _pending(area, _child_ids(area, token), period_from, period_to)
+
+
+def _pending(area: Area, child_ids, period_from: str, period_to: str) -> dict:
     period_from, period_to = rollups._check_period(period_from), rollups._check_period(period_to)
     with reading_replica():
-        return rollups.read_pending(
-            [area.pk, *_child_ids(area, token)], period_from, period_to, prefix=PREFIX
-        )
+        return rollups.read_pending([area.pk, *child_ids], period_from, period_to, prefix=PREFIX)
 
 
 def read_parts(
@@ -445,13 +450,17 @@ def read_parts(
         folded = _folded(area, period_from, period_to)
     else:
         folded = _folded_cached(area, period_from, period_to, token)
-    pending: dict = {}
-    if include_pending:
-        with reading_replica():
-            pending = rollups.read_pending(
-                [area.pk, *(c.pk for c in folded["children"])], period_from, period_to, prefix=PREFIX
-            )
+    pending = (
+        _pending(area, [c.pk for c in folded["children"]], period_from, period_to) if include_pending else {}
+    )
     return folded, pending
+
+
+def body_cache_key(area: Area, period_from: str, period_to: str, token: str, pending: dict) -> str:
+    """The cache key of the KPI page's rendered figures: exact for these inputs — the area, the months,
+    the language, the fold counter and every pending delta (as the dashboard's body_cache_key)."""
+    parts = (area.pk, period_from, period_to, get_language(), token, sorted(pending.items()))
+    return "gongzhi:kpis:body:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def report(area: Area, period_from: str, period_to: str, *, include_pending: bool = True) -> dict:

@@ -1,13 +1,10 @@
 """The case KPI page (figures from rollups, ECharts charts, overdue list) and its XLSX export."""
 
-import hashlib
-
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 
 from gongzhi.core import rollups
 from gongzhi.core.html_cells import td_cells
@@ -26,12 +23,6 @@ def _kpi_params(request):
     elif not request.GET.get("period_from"):
         form = forms.KpiFilterForm(initial={"period_from": start, "period_to": end})
     return area, start, end, form
-
-
-def _body_key(area, start, end, token, pending) -> str:
-    """The rendered figures are exact for these inputs: the fold counter and every pending delta."""
-    parts = (area.pk, start, end, get_language(), token, sorted(pending.items()))
-    return "gongzhi:kpis:body:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _render_body(request, area, start, end, folded, pending) -> str:
@@ -70,7 +61,7 @@ def kpi_page(request):
     # the overdue list below them is read on every view.
     token = rollups.figures_token()
     pending = kpis.read_pending(area, start, end, token=token)
-    key = _body_key(area, start, end, token, pending)
+    key = kpis.body_cache_key(area, start, end, token, pending)
     body = cache.get(key)
     if body is None:
         folded, _pending = kpis.read_parts(area, start, end, include_pending=False, token=token)
