@@ -1,6 +1,8 @@
 """In a browser: a grid worker reports group rental from a phone with a photo, the committee dispatches
 to itself as lead with 城管 supporting, both handle, and the reporter reads the answer and rates it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,6 +17,9 @@ def open_action(page, name):
     if not form.is_visible():
         page.click(f"#btn-{name}")
     expect(form).to_be_visible()
+    # Wait for the panel to finish opening: while it slides open its height is fixed and the rest
+    # of the form, the submit button included, is clipped.
+    expect(page.locator(f"#act-{name}")).to_have_class(re.compile(r"\bshow\b"))
 
 
 def login(page, base, username):
@@ -111,7 +116,9 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     page.goto(f"{base}/cases/{case.pk}/")
     expect(page.locator("#case-answer")).to_contain_text("隔断已拆除")
     open_action(page, "rate")
-    page.check("#form-rate input[name=rate-satisfaction][value=satisfied]")
+    satisfied = page.locator("#form-rate input[name=rate-satisfaction][value=satisfied]")
+    satisfied.check()
+    expect(satisfied).to_be_checked()
     with page.expect_navigation():
         page.click("#submit-rate")
     expect(page.locator("#case-satisfaction")).to_be_visible()
