@@ -1,5 +1,6 @@
 """Translation: the zh_Hans catalog is complete, pages in zh-hans show no English, the switch works."""
 
+import ast
 import html
 import re
 from pathlib import Path
@@ -12,7 +13,9 @@ from django.utils import translation
 from gongzhi.accounts.actions import create_api_token
 from gongzhi.areas.actions import save_facts
 
-CATALOG = Path(__file__).resolve().parents[2] / "src/gongzhi/locale/zh_Hans/LC_MESSAGES/django.po"
+SOURCE = Path(__file__).resolve().parents[2] / "src/gongzhi"
+CATALOG = SOURCE / "locale/zh_Hans/LC_MESSAGES/django.po"
+TRANSLATION_CALLS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
 
 # Two or more English words of three letters or more in a row are an English sentence left over.
 ENGLISH_RUN = re.compile(r"\b[A-Za-z]{3,}(?:[ \t\r\n]+[A-Za-z]{3,})+\b")
@@ -51,6 +54,34 @@ def test_catalog_has_no_untranslated_or_fuzzy_entry():
     fuzzy = [e.msgid for e in catalog.fuzzy_entries()]
     assert untranslated == []
     assert fuzzy == []
+
+
+def translation_calls_inside_fstrings(source: str) -> list[int]:
+    """Lines where a translation call sits inside an f-string: xgettext does not look into f-strings,
+    so such a string never reaches the catalog and shows in English."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                func = getattr(inner, "func", None)
+                if isinstance(inner, ast.Call) and getattr(func, "id", None) in TRANSLATION_CALLS:
+                    lines.append(inner.lineno)
+    return lines
+
+
+def test_the_fstring_check_finds_a_call_inside_and_ignores_one_outside():
+    assert translation_calls_inside_fstrings("x = f\"{_('Open')}: {url}\"") == [1]
+    assert translation_calls_inside_fstrings('label = _("Open")\nx = f"{label}: {url}"') == []
+
+
+def test_no_translation_call_sits_inside_an_fstring():
+    found = [
+        f"{path.relative_to(SOURCE)}:{line}"
+        for path in sorted(SOURCE.rglob("*.py"))
+        if "migrations" not in path.parts
+        for line in translation_calls_inside_fstrings(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
 
 
 def test_catalog_keeps_every_placeholder():

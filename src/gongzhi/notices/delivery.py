@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.core import sweeps
 
@@ -72,7 +73,8 @@ def _markdown(message: dict, heading: str) -> str:
         parts.append(str(message["body"]))
     url = absolute_url(message.get("url", ""))
     if url:
-        parts.append(f"[{_('Open')}]({url})")
+        label = pgettext("link to the page", "Open")
+        parts.append(f"[{label}]({url})")
     return "\n\n".join(parts)
 
 

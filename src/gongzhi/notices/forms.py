@@ -66,10 +66,11 @@ def scope_choices(user) -> list[tuple[str, str]]:
         for p in paths:
             q |= subtree_q("area__path", p)
         departments = Department.objects.filter(q)
+    area_label, department_label = _("Area"), _("Department")
     for area in areas.order_by("path")[:MAX_SCOPE_CHOICES]:
-        choices[f"{ScopeKind.AREA}:{area.pk}"] = f"{_('Area')}: {area.name}"
+        choices[f"{ScopeKind.AREA}:{area.pk}"] = f"{area_label}: {area.name}"
     for d in departments.order_by("area__path", "name")[:MAX_SCOPE_CHOICES]:
-        choices[f"{ScopeKind.DEPARTMENT}:{d.pk}"] = f"{_('Department')}: {d.name}"
+        choices[f"{ScopeKind.DEPARTMENT}:{d.pk}"] = f"{department_label}: {d.name}"
     return list(choices.items())
 
 

@@ -184,8 +184,8 @@ def render_xlsx(report: dict) -> bytes:
         _("Finances"),
         [
             _("Item"),
-            f"{ins['year']} ({_('yuan')})",
-            f"{ins['compare_year']} ({_('yuan')})",
+            _("%(year)s (yuan)") % {"year": ins["year"]},
+            _("%(year)s (yuan)") % {"year": ins["compare_year"]},
             _("Growth rate (%)"),
         ],
         [[r["label"], float(r["amount"]), float(r["compare_amount"]), r["growth_rate"]] for r in fin["rows"]],
