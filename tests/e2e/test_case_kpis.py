@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.cases.conftest import categories, report  # noqa: F401 - fixtures of the scenario
 from tests.cases.test_kpis import rules, scenario  # noqa: F401 - the known KPI scenario
+from tests.e2e.helpers import sign_in
 
 
 @pytest.mark.browser
@@ -20,11 +21,7 @@ def test_street_admin_reads_the_case_kpis_and_the_overdue_case(
     base = live_server.url
     page.set_viewport_size({"width": 1280, "height": 900})
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "fangsong_admin")
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_visible()
+    sign_in(page, base, "fangsong_admin")
 
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

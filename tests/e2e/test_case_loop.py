@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gongzhi.cases.models import Case, CaseCategory
+from tests.e2e.helpers import sign_in
 
 PHONE = {"width": 390, "height": 844}
 
@@ -20,16 +21,6 @@ def open_action(page, name):
     # Wait for the panel to finish opening: while it slides open its height is fixed and the rest
     # of the form, the submit button included, is clipped.
     expect(page.locator(f"#act-{name}")).to_have_class(re.compile(r"\bshow\b"))
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    # On a phone the menu (and the sign-out button) is folded away: check that we left the login page.
-    expect(page).not_to_have_url(f"{base}/accounts/login/")
 
 
 def act(page, name, fill=None):
@@ -59,7 +50,7 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
 
     # 1. The grid worker reports from the phone, with a photo.
-    login(page, base, "grid_worker")
+    sign_in(page, base, "grid_worker")
     page.goto(f"{base}/cases/new/")
     page.select_option("#id_category", label="群租")
     page.select_option("#id_area", label="江中第1网格")
@@ -76,7 +67,7 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     shot(page, "case_loop_2_reported")
 
     # 2. The committee dispatches to itself as lead and 城管 as support.
-    login(page, base, "jiangzhong_worker")
+    sign_in(page, base, "jiangzhong_worker")
     page.goto(f"{base}/cases/{case.pk}/")
     open_action(page, "dispatch")
     page.select_option("#id_dispatch-lead", f"area:{tree['committee'].pk}")
@@ -91,7 +82,7 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     expect(page.locator("#case-state")).to_contain_text("办理")
 
     # 3. 城管 does its part.
-    login(page, base, "chengguan")
+    sign_in(page, base, "chengguan")
     page.goto(f"{base}/cases/{case.pk}/")
     support = case.assignments.get(role="support")
     expect(page.locator(f"#task-{support.pk}-answer")).to_be_visible()
@@ -102,7 +93,7 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     shot(page, "case_loop_4_support_done")
 
     # 4. The committee resolves.
-    login(page, base, "jiangzhong_worker")
+    sign_in(page, base, "jiangzhong_worker")
     page.goto(f"{base}/cases/{case.pk}/")
     open_action(page, "resolve")
     page.fill("#id_resolve-answer", "隔断已拆除，恢复原状，租住人员已搬离。")
@@ -112,7 +103,7 @@ def test_group_rental_reported_on_a_phone_is_handled_and_rated(
     expect(page.locator("#case-answer")).to_be_visible()
 
     # 5. The reporter reads the answer and rates it.
-    login(page, base, "grid_worker")
+    sign_in(page, base, "grid_worker")
     page.goto(f"{base}/cases/{case.pk}/")
     expect(page.locator("#case-answer")).to_contain_text("隔断已拆除")
     open_action(page, "rate")

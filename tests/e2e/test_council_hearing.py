@@ -11,16 +11,7 @@ from playwright.sync_api import expect
 from gongzhi.councils import actions
 from gongzhi.councils.models import Council, Meeting, Proposal, Resolution, Seat
 from tests.conftest import make_user
-
-PASSWORD = "pw-for-tests-1"
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-button")
-    page.wait_for_load_state()
+from tests.e2e.helpers import sign_in
 
 
 def sign_out(page):

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.cases.conftest import categories, report  # noqa: F401 - fixtures of the scenario
+from tests.e2e.helpers import sign_in
 from tests.reports.test_dashboard import scenario  # noqa: F401 - the known scenario (folded rollups)
 from tests.volunteers.conftest import make_person, make_volunteer  # noqa: F401
 
@@ -21,11 +22,7 @@ def test_street_admin_drills_down_to_a_committee_and_its_overdue_cases(
     base = live_server.url
     page.set_viewport_size({"width": 1280, "height": 900})
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "fangsong_admin")
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_visible()
+    sign_in(page, base, "fangsong_admin")
 
     # 1. From the menu to the street's own dashboard, for March 2026.
     if page.locator("#nav-dashboards").count():  # a menu when other dashboards share the group

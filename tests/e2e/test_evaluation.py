@@ -7,17 +7,9 @@ from playwright.sync_api import expect
 
 from gongzhi.core import rollups
 from gongzhi.evaluation.models import Round, Scheme, Subject
+from tests.e2e.helpers import sign_in
 
 PHONE = {"width": 390, "height": 844}
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_visible()
 
 
 def add_indicator(page, base, scheme, name, weight, target, source, metric=""):
@@ -39,7 +31,7 @@ def test_a_street_admin_runs_an_evaluation_round_to_a_ranking(live_server, page,
     rollups.add_delta(tree["other_committee"], "cases.sat", f"{year}-03", 36, 48)
     base = live_server.url
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    login(page, base, "fangsong_admin")
+    sign_in(page, base, "fangsong_admin")
 
     page.goto(f"{base}/evaluation/schemes/new/")
     page.select_option("#id_area", label="方松街道")

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
 from gongzhi.people.models import Household
+from tests.e2e.helpers import sign_in
 
 HEADER = "户号,户别,区域,楼号,单元,室,产权"
 GOOD = ["H101,户籍,江中小区,1,1,101,自有", "H102,常住,江中小区,1,1,102,租赁"]
@@ -21,11 +22,7 @@ def test_committee_worker_fixes_a_bad_row_and_imports_households(
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "jiangzhong_worker")
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_visible()
+    sign_in(page, live_server.url, "jiangzhong_worker")
 
     bad_file = tmp_path / "households.csv"
     bad_file.write_text("\n".join([HEADER, *GOOD, BAD]) + "\n", encoding="utf-8")

@@ -11,17 +11,9 @@ from gongzhi.accounts.roles import Role, ScopeKind
 from gongzhi.matching.models import MatchedProject, Resource
 from gongzhi.orgs.models import StationedUnit
 from tests.conftest import make_user
+from tests.e2e.helpers import sign_in
 
 PHONE = {"width": 390, "height": 844}
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_visible()
 
 
 def local(moment):
@@ -39,7 +31,7 @@ def test_a_venue_and_a_need_are_matched_into_a_project(live_server, page, shot, 
     soon = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
 
     # 1. The unit's liaison publishes a venue (on a desktop screen).
-    login(page, base, "unit_liaison")
+    sign_in(page, base, "unit_liaison")
     page.goto(f"{base}/matching/resources/new/")
     page.select_option("#id_area", label="方松街道")
     page.select_option("#id_kind", "venue")
@@ -55,7 +47,7 @@ def test_a_venue_and_a_need_are_matched_into_a_project(live_server, page, shot, 
 
     # 2. The committee publishes a need, on a phone.
     page.set_viewport_size({"width": 1280, "height": 800})
-    login(page, base, "jiangzhong_worker")
+    sign_in(page, base, "jiangzhong_worker")
     page.set_viewport_size(PHONE)  # signed in on a desktop first: the phone menu hides the sign-out button
     page.goto(f"{base}/matching/needs/new/")
     page.select_option("#id_area", label="江中居委会")

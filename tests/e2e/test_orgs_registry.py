@@ -10,18 +10,8 @@ from gongzhi.accounts.roles import Role, ScopeKind
 from gongzhi.orgs import actions
 from gongzhi.orgs.models import AnnualInspection, SocialOrganization
 from tests.conftest import make_user
+from tests.e2e.helpers import sign_in
 from tests.orgs.conftest import GOOD_STAFF, make_uscc
-
-PASSWORD = "pw-for-tests-1"
-
-
-def _login(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_visible()
 
 
 @pytest.mark.browser
@@ -30,7 +20,7 @@ def test_register_submit_and_review_an_annual_report(live_server, page, shot, re
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
 
     # 1. The registry officer registers an organization; a wrong code is refused next to the field.
-    _login(page, live_server, "registry_officer")
+    sign_in(page, live_server.url, "registry_officer")
     page.goto(f"{live_server.url}/orgs/")
     page.click("#register-org")
     page.select_option("#id_area", str(tree["fangsong"].pk))
@@ -59,7 +49,7 @@ def test_register_submit_and_review_an_annual_report(live_server, page, shot, re
     make_user("lequn_staff", Role.ORG_STAFF, org, ScopeKind.SOCIAL_ORGANIZATION)
 
     # 2. The organization's staff fill in the report; a group that does not add up is shown red and refused.
-    _login(page, live_server, "lequn_staff")
+    sign_in(page, live_server.url, "lequn_staff")
     page.goto(f"{live_server.url}/orgs/inspections/{inspection.pk}/")
     for field, value in GOOD_STAFF.items():
         page.fill(f"#id_{field}", str(value + (1 if field == "part_time" else 0)))
@@ -81,7 +71,7 @@ def test_register_submit_and_review_an_annual_report(live_server, page, shot, re
     shot(page, "orgs_report_submitted")
 
     # 3. The registry officer reviews it: a result other than qualified needs a reason.
-    _login(page, live_server, "registry_officer")
+    sign_in(page, live_server.url, "registry_officer")
     page.goto(f"{live_server.url}/orgs/inspections/?state=submitted&year=")
     expect(page.locator("#inspection-table")).to_contain_text("上海乐群社工服务社")
     shot(page, "orgs_reports_to_review")

@@ -11,6 +11,7 @@ from gongzhi.areas.models import Area
 from gongzhi.demo import golden
 from tests.conftest import make_user
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.helpers import sign_in
 
 
 @pytest.mark.browser
@@ -19,11 +20,7 @@ def test_registry_officer_opens_the_report_and_downloads_its_pdf(live_server, pa
     make_user("city_registry", Role.REGISTRY_OFFICER, Area.objects.get(gb2260="310000"))
     page.set_viewport_size({"width": 1280, "height": 900})
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "city_registry")
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_visible()
+    sign_in(page, live_server.url, "city_registry")
 
     page.goto(f"{live_server.url}/reports/orgs/?year=2013&compare_to=2012-12-31")
     expect(page.locator("#table-by_type")).to_contain_text("66.0%")

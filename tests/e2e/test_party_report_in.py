@@ -10,22 +10,14 @@ from playwright.sync_api import expect
 from gongzhi.councils.models import Seat
 from gongzhi.party import actions
 from tests.conftest import make_user
+from tests.e2e.helpers import sign_in
 from tests.party.conftest import party  # noqa: F401 - the shared party scenario fixture
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_visible()
 
 
 @pytest.mark.browser
 def test_member_reports_in_secretary_issues_receipt_workplace_sees_it(live_server, page, shot, party):  # noqa: F811
     base = live_server.url
-    login(page, base, "zhang_member")
+    sign_in(page, base, "zhang_member")
     page.goto(f"{base}/party/report-in/")
     page.select_option("#id_receiving", str(party["residential"].pk))
     page.fill("#id_contact_phone", "13912345678")
@@ -36,14 +28,14 @@ def test_member_reports_in_secretary_issues_receipt_workplace_sees_it(live_serve
     expect(page.locator("body")).to_contain_text(party["residential"].name)
     shot(page, "party-02-member-reported")
 
-    login(page, base, "jz_secretary")
+    sign_in(page, base, "jz_secretary")
     page.goto(f"{base}/party/org/{party['residential'].pk}/")
     page.locator("form[action$='/receipt/'] button").first.click()
     expect(page.locator("h1")).to_contain_text("HZ")
     shot(page, "party-03-receipt-issued")
     number = page.locator("h1").inner_text().split()[-1]
 
-    login(page, base, "hospital_secretary")
+    sign_in(page, base, "hospital_secretary")
     page.goto(f"{base}/party/org/{party['unit_org'].pk}/workplace/")
     expect(page.locator("body")).to_contain_text(number)
     expect(page.locator("body")).to_contain_text("张伟")
@@ -74,12 +66,12 @@ def test_part_time_member_does_not_see_the_personnel_item(live_server, page, sho
         items=[("居民区党组织书记任免", "personnel"), ("社区养老服务规划", "development")],
     )
     base = live_server.url
-    login(page, base, "parttime_member")
+    sign_in(page, base, "parttime_member")
     page.goto(f"{base}/councils/meetings/{meeting.pk}/")
     expect(page.locator("body")).to_contain_text("社区养老服务规划")
     expect(page.locator("body")).not_to_contain_text("居民区党组织书记任免")
     shot(page, "party-05-parttime-meeting")
-    login(page, base, "gw_secretary")
+    sign_in(page, base, "gw_secretary")
     page.goto(f"{base}/councils/meetings/{meeting.pk}/")
     expect(page.locator("body")).to_contain_text("居民区党组织书记任免")
     shot(page, "party-06-fulltime-meeting")

@@ -10,14 +10,7 @@ from gongzhi.demo.people import synthetic_id_number
 from gongzhi.people.models import Person
 from gongzhi.volunteers import actions
 from gongzhi.volunteers.models import Booking, ServiceSlot
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_attached()
+from tests.e2e.helpers import sign_in, sign_out
 
 
 def _person(tree, name, user, n):
@@ -45,7 +38,7 @@ def test_resident_books_a_haircut(live_server, page, shot, tree, volunteer, resi
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    _login(page, live_server, "resident")
+    sign_in(page, live_server.url, "resident")
     page.goto(f"{live_server.url}/volunteers/me/")
     expect(page.locator("#bookable")).to_contain_text("义务理发")
     shot(page, "resident_volunteer_base")
@@ -61,10 +54,8 @@ def test_resident_books_a_haircut(live_server, page, shot, tree, volunteer, resi
     page.goto(f"{live_server.url}/volunteers/me/")
     expect(page.locator("#my-bookings")).to_contain_text("义务理发")
 
-    # Let the sign-out navigation finish before the next one starts (else Chromium aborts one of them).
-    with page.expect_navigation():
-        page.locator("#logout-button").dispatch_event("click")
-    _login(page, live_server, "volunteer")
+    sign_out(page)
+    sign_in(page, live_server.url, "volunteer")
     page.goto(f"{live_server.url}/volunteers/me/")
     page.locator("form[action$='/confirm/'] button").first.click()
     expect(page.locator(".alert-success")).to_be_visible()

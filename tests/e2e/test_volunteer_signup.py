@@ -11,20 +11,7 @@ from gongzhi.demo.people import synthetic_id_number
 from gongzhi.people.models import Person
 from gongzhi.volunteers import actions
 from gongzhi.volunteers.models import SignUp
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("#login-button")
-    expect(page.locator("#logout-button")).to_be_attached()
-
-
-def _logout(page):
-    # Let the sign-out navigation finish before the next one starts (else Chromium aborts one of them).
-    with page.expect_navigation():
-        page.locator("#logout-button").dispatch_event("click")
+from tests.e2e.helpers import sign_in, sign_out
 
 
 @pytest.mark.browser
@@ -50,7 +37,7 @@ def test_volunteer_signs_up_and_is_checked_in(live_server, page, shot, tree, vol
 
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    _login(page, live_server, "volunteer")
+    sign_in(page, live_server.url, "volunteer")
     page.goto(f"{live_server.url}/volunteers/me/")
     expect(page.locator("#open-activities")).to_contain_text("敬老院探访")
     shot(page, "volunteer_open_activities")
@@ -71,9 +58,9 @@ def test_volunteer_signs_up_and_is_checked_in(live_server, page, shot, tree, vol
     signup = SignUp.objects.get(activity=activity, volunteer=own)
     assert signup.checked_in_at is not None and signup.state == SignUp.State.CONFIRMED
 
-    _logout(page)
+    sign_out(page)
     page.set_viewport_size({"width": 1280, "height": 900})
-    _login(page, live_server, "jiangzhong_worker")
+    sign_in(page, live_server.url, "jiangzhong_worker")
     page.goto(f"{live_server.url}/volunteers/activities/{activity.pk}/")
     row = page.locator(f"#signup-{signup.pk}")
     expect(row).to_contain_text("李志愿")
