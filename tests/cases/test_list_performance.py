@@ -87,6 +87,7 @@ def test_a_resident_lists_only_the_cases_they_reported(spread, resident):
 
 
 def _count(client, url, **params):
+    cache.clear()  # every count is of a page built afresh (the bell's count, the figures' caches)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params)
     assert response.status_code == 200
@@ -147,3 +148,22 @@ def test_kpi_report_counts_pending_deltas_of_every_child_area(
     assert by_area[tree["committee"].pk] == 1
     rollups.fold()
     assert kpis.report(tree["fangsong"], period, period, include_pending=False)["total"] == data["total"]
+
+
+def test_case_page_reads_calls_and_extension_requests_only_when_the_case_has_them(
+    client_for, tree, report, rule, street_admin
+):
+    from django.utils import timezone
+
+    from gongzhi.cases.models import ExtensionRequest, FollowUpCall
+
+    case = report(None)
+    client = client_for(street_admin)
+    url = f"/cases/{case.pk}/"
+    plain = _count(client, url)
+    FollowUpCall.objects.create(case=case, called_at=timezone.now(), reached=True, note="回访：已解决")
+    assert _count(client, url) == plain + 1
+    assert "回访：已解决" in client.get(url).content.decode()
+    ExtensionRequest.objects.create(case=case, extra_days=5, reason="需等待产权人到场")
+    assert _count(client, url) == plain + 2
+    assert "需等待产权人到场" in client.get(url).content.decode()

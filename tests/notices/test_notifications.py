@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from freezegun import freeze_time
@@ -54,7 +55,7 @@ def test_notify_creates_an_unread_notification_and_sends_an_email(alice, send_no
 def test_nothing_is_sent_before_the_callers_transaction_commits(alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify([alice])
-    assert mail.outbox == [] and len(callbacks) == 1
+    assert mail.outbox == [] and callbacks  # the sending (and the bell's refresh) wait for the commit
     assert Delivery.objects.get().status == "pending"
 
 
@@ -207,6 +208,30 @@ def test_the_bell_shows_the_unread_count(client_for, alice):
     html = client.get("/").content.decode()
     assert 'id="notice-bell"' in html and reverse("notices:centre") in html
     assert '<span class="badge rounded-pill text-bg-danger" id="notice-badge">2</span>' in html
+
+
+def test_reading_notifications_updates_the_bell_at_once(client_for, alice, resident):
+    client = client_for(alice)
+    notify([alice])
+    notify([alice])
+    assert 'id="notice-badge">2</span>' in client.get("/").content.decode()
+    actions.mark_read(actor=alice, notification=Notification.objects.filter(recipient=alice).first())
+    assert 'id="notice-badge">1</span>' in client.get("/").content.decode()
+    notify([resident])  # another user's notification leaves alice's count alone
+    assert 'id="notice-badge">1</span>' in client.get("/").content.decode()
+    actions.mark_all_read(actor=alice)
+    assert 'id="notice-badge"' not in client.get("/").content.decode()
+
+
+def test_a_count_cached_by_one_process_is_dropped_when_another_commits_a_notification(
+    alice, django_capture_on_commit_callbacks
+):
+    """A count read elsewhere before the commit, and stored after notify's first drop, is dropped
+    again once the notification is committed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice])
+        cache.set(queries.unread_key(alice.pk), 0, 60)  # the other process's count from before
+    assert queries.unread_count(alice) == 1
 
 
 def test_the_bell_caps_the_count_at_99_plus(client_for, alice):

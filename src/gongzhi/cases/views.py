@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,9 +19,9 @@ from gongzhi.core import policy
 from gongzhi.core.forms import apply_errors
 from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
-from . import forms, machine, permissions, queries, rows
+from . import forms, labels, machine, permissions, queries, rows
 from .actions import dispatching, feedback, intake, lifecycle, rules, supervision
-from .models import Case, CaseAssignment, CaseFile, ExtensionRequest, RoutingRule
+from .models import Case, CaseAssignment, CaseFile, ExtensionRequest, FollowUpCall, RoutingRule
 
 INTAKE_KINDS = sorted(intake.INTAKE_AREA_KINDS)
 
@@ -225,6 +225,13 @@ def _form(cls, case, name, data=None, files=None):
     return cls(data, files, prefix=name)
 
 
+def _labelled(events) -> list:
+    events = list(events)
+    for e in events:
+        e.label = labels.event(e.action, e.data)
+    return events
+
+
 def _detail_context(request, case, bound=None):
     # Only the names of the allowed actions: each form is fetched when its panel is first opened
     # (action_form), as building and rendering every form took a quarter of the page's time. A
@@ -238,25 +245,33 @@ def _detail_context(request, case, bound=None):
             and permissions.can_handle(request.user, a)
         )
         tasks.append({"a": a, "mine": mine, "label": str(a.handler_area or a.handler_department)})
-    pending_ext = case.extensions.filter(state=ExtensionRequest.State.PENDING).first()
+    # A case read for the page says whether it has files, calls or an open extension request (one
+    # EXISTS each in its query): most have none, and each list was a query of its own.
+    pending_ext = (
+        case.extensions.filter(state=ExtensionRequest.State.PENDING).first()
+        if getattr(case, "has_pending_extension", True)
+        else None
+    )
     staff = policy.can(request.user, permissions.VIEW, area=case.area) or permissions.handles_any(
         request.user, case
     )
     return {
         "case": case,
-        "actions": list(can),
+        "actions": [(name, labels.action(name)) for name in can],
         "open_action": bound[0] if bound else "",
         "open_form": bound[1] if bound else None,
         "tasks": tasks,
-        "events": queries.timeline_for(request.user, case),
-        "files": case.files.order_by("uploaded_at", "id"),
+        "events": _labelled(queries.timeline_for(request.user, case)),
+        "files": case.files.order_by("uploaded_at", "id") if getattr(case, "has_files", True) else [],
         "pending_extension": pending_ext,
         "can_decide_extension": pending_ext is not None
         and policy.can(request.user, permissions.DECIDE_EXTENSION, area=case.area),
         "staff": staff,
         "see_reporter": policy.can(request.user, permissions.SEE_REPORTER, area=case.area)
         and not case.anonymous,
-        "follow_ups": case.follow_ups.order_by("-called_at")[:20] if staff else [],
+        "follow_ups": case.follow_ups.order_by("-called_at")[:20]
+        if staff and getattr(case, "has_follow_ups", True)
+        else [],
         "is_reporter": permissions.is_reporter(request.user, case),
     }
 
@@ -266,7 +281,13 @@ def _get_case(request, case_id, *, for_page=False):
     if for_page:
         # Read-only views: the handling tasks once, with their handlers, for the permission checks,
         # the action list and the task list (an action's view reads them fresh, after it locks).
-        cases = cases.prefetch_related(
+        cases = cases.annotate(
+            has_files=Exists(CaseFile.objects.filter(case=OuterRef("pk"))),
+            has_follow_ups=Exists(FollowUpCall.objects.filter(case=OuterRef("pk"))),
+            has_pending_extension=Exists(
+                ExtensionRequest.objects.filter(case=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
+            ),
+        ).prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=CaseAssignment.objects.select_related("handler_area", "handler_department").order_by(
@@ -292,7 +313,7 @@ def action_form(request, case_id, name):
     can = _actions_for(request.user, case)
     if name not in can:
         raise Http404
-    context = {"case": case, "name": name, "form": _form(can[name], case, name)}
+    context = {"case": case, "name": name, "label": labels.action(name), "form": _form(can[name], case, name)}
     if request.htmx:
         return render(request, "cases/_action_form.html", context)
     return render(request, "cases/action.html", context)

@@ -9,6 +9,7 @@ either. Preferences and webhook changes are audited.
 import secrets
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -144,6 +145,20 @@ def _user_scope_webhooks(user_ids) -> dict[int, list[Webhook]]:
     return result
 
 
+def unread_key(user_id: int) -> str:
+    """The cache key of a user's unread count (queries.unread_count)."""
+    return f"notices:unread:{user_id}"
+
+
+def forget_unread(user_ids) -> None:
+    """Drop the cached unread counts of these users now and again after the commit: now, so a read in
+    this transaction counts afresh; after, so no other process keeps a count from before it."""
+    keys = [unread_key(uid) for uid in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def notify(*, actor, recipients, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
     """Notify users through the channels each prefers; sending happens after the caller's commit.
 
@@ -177,6 +192,7 @@ def notify(*, actor, recipients, kind: str, title: str, body: str = "", url: str
             ]
         )
         by_user = {n.recipient_id: n for n in notifications}
+        forget_unread(by_user)
         deliveries = []
         for uid, p in sorted(prefs.items()):
             note = by_user.get(uid)
@@ -232,6 +248,7 @@ def mark_read(*, actor, notification: Notification) -> Notification:
         now = timezone.now()
         if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
             notification.read_at = now
+            forget_unread([actor.pk])
         else:
             notification.refresh_from_db(fields=["read_at"])
     return notification
@@ -239,9 +256,11 @@ def mark_read(*, actor, notification: Notification) -> Notification:
 
 def mark_all_read(*, actor) -> int:
     with transaction.atomic():
-        return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        done = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
             read_at=timezone.now()
         )
+        forget_unread([actor.pk])
+        return done
 
 
 # --- webhooks -----------------------------------------------------------------------------------

@@ -1,15 +1,20 @@
 """Read side of the notification core: the centre, the unread count, webhooks and their delivery log."""
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from gongzhi.accounts.roles import ScopeKind
 from gongzhi.areas.models import subtree_q
 from gongzhi.core import policy
 
-from .actions import MANAGE_WEBHOOKS
+from .actions import MANAGE_WEBHOOKS, unread_key
 from .models import Delivery, Notification, NotificationPreference, Webhook
 
 UNREAD_CAP = 99
+# The bell is on every page: its count is kept in the shared cache and dropped by every action that
+# adds or reads notifications (actions.forget_unread). The lifetime only bounds the rare race of a
+# count read just before another process's commit and stored just after its drop.
+UNREAD_SECONDS = 60
 
 
 def notifications_for(user, *, unread_only: bool = False):
@@ -24,6 +29,17 @@ def unread_count(user, cap: int = UNREAD_CAP) -> int:
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
+    if cap != UNREAD_CAP:
+        return _count_unread(user, cap)
+    key = unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = _count_unread(user, cap)
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
+
+
+def _count_unread(user, cap: int) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).order_by()[: cap + 1].count()
 
 
