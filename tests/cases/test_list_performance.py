@@ -10,7 +10,7 @@ from gongzhi.accounts.roles import ScopeKind
 from gongzhi.areas.models import subtree_q
 from gongzhi.cases import kpis, permissions, queries
 from gongzhi.cases.models import Case, CaseAssignment
-from gongzhi.core import policy, rollups
+from gongzhi.core import memo, policy, rollups
 
 
 def _by_paths(user):
@@ -87,7 +87,8 @@ def test_a_resident_lists_only_the_cases_they_reported(spread, resident):
 
 
 def _count(client, url, **params):
-    cache.clear()  # every count is of a page built afresh (the bell's count, the figures' caches)
+    cache.clear()  # every count is of a page built afresh (the bell's count, the figures' caches,
+    memo.clear_all()  # the area bar's areas)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params)
     assert response.status_code == 200
@@ -120,6 +121,7 @@ def test_kpi_page_reads_the_pending_deltas_once_per_table_not_per_figure_or_area
     params = {"area": tree["fangsong"].pk, "period_from": period, "period_to": period}
     client.get("/field/kpis/", params)
     cache.clear()  # both counts below are of a page built afresh (the figures' cache is tested elsewhere)
+    memo.clear_all()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/field/kpis/", params)
     assert response.status_code == 200

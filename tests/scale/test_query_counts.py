@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from gongzhi.core import memo
 from tests.cases.conftest import categories, report  # noqa: F401 - fixtures
 from tests.orgs.conftest import register
 from tests.volunteers.conftest import make_person, make_volunteer  # noqa: F401 - fixtures
@@ -19,7 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def queries(client, url) -> int:
-    cache.clear()  # each count is of a page built afresh (the bell's count is cached between pages)
+    # Each count is of a page built afresh: the bell's count and the area bar's areas are kept
+    # between pages.
+    cache.clear()
+    memo.clear_all()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)

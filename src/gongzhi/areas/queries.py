@@ -5,10 +5,36 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 
 from gongzhi.accounts.models import Department
-from gongzhi.core import policy
+from gongzhi.core import memo, policy
 
 from . import paths
 from .models import Area, AreaFacts, subtree_q
+
+# The area bar above most lists shows where the user stands (their first scope area by default) and
+# the areas above it: the same few areas for every page of a user, read once per process for a few
+# seconds (any area saved here clears it; other processes see a rename within the lifetime).
+LOOKUPS = memo.LocalMemo("area-lookups", 5)
+memo.clear_on_save(LOOKUPS, Area)
+
+
+def scope_areas(user, capability: str):
+    """The top areas of the user's area scope for the capability (all roots for a superuser)."""
+    found = policy.area_paths(user, capability)
+    if found is None:
+        return Area.objects.filter(parent__isnull=True).order_by("path")
+    return Area.objects.filter(path__in=found).order_by("path")
+
+
+def first_scope_area(user, capability: str) -> Area | None:
+    """The first of scope_areas (by path): the area a list opens on when none is asked for."""
+    found = policy.area_paths(user, capability)
+    key = ("first", None if found is None else tuple(sorted(found)))
+    return LOOKUPS.get(key, lambda: scope_areas(user, capability).first())
+
+
+def ancestors_of(area: Area) -> list[Area]:
+    """The areas above this one, from the top (the area bar's breadcrumb)."""
+    return LOOKUPS.get(("ancestors", area.path), lambda: list(area.ancestors()))
 
 
 def digit_range(prefix: str, field: str) -> Q:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 
 from gongzhi.accounts.roles import ScopeKind
+from gongzhi.areas import queries as area_queries
 from gongzhi.areas.models import Area, subtree_q
 from gongzhi.core import policy, rollups
 
@@ -24,10 +25,7 @@ def scope_filter(user, capability: str) -> Q | None:
 
 
 def scope_areas(user, capability: str):
-    paths = policy.area_paths(user, capability)
-    if paths is None:
-        return Area.objects.filter(parent__isnull=True).order_by("path")
-    return Area.objects.filter(path__in=paths).order_by("path")
+    return area_queries.scope_areas(user, capability)
 
 
 def in_area(qs, user, capability: str, area: Area | None):

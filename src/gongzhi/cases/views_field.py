@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.areas import queries as area_queries
 from gongzhi.areas.models import COMMITTEE_KINDS, Area, AreaKind, subtree_q
 from gongzhi.core import policy
 from gongzhi.core.forms import apply_errors
@@ -45,7 +46,7 @@ def _current_area(request, capability) -> Area:
     policy.require(request.user, capability)
     area = _area_param(request, capability)
     if area is None:
-        area = queries_field.scope_areas(request.user, capability).first()
+        area = area_queries.first_scope_area(request.user, capability)
     if area is None:
         raise PermissionDenied(capability)
     return area
@@ -69,7 +70,7 @@ def _query(request) -> str:
 def _nav(request, area, capability):
     return {
         "area": area,
-        "ancestors": area.ancestors(),
+        "ancestors": area_queries.ancestors_of(area),
         "children": area.children.filter(abolished_on__isnull=True).order_by("path")[:100],
         "scope_areas": queries_field.scope_areas(request.user, capability)[:20],
     }

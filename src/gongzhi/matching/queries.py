@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from gongzhi.accounts.roles import ScopeKind
 from gongzhi.areas import paths as area_paths
+from gongzhi.areas import queries as area_queries
 from gongzhi.areas.models import Area, subtree_q
 from gongzhi.core import policy, rollups
 
@@ -16,12 +17,8 @@ CANDIDATE_LIMIT = 500
 NEEDS_ON_PAGE = 50
 
 
-def scope_areas(user, capability=P.VIEW):
-    """The top areas where the user holds the capability through an area assignment."""
-    found = policy.area_paths(user, capability)
-    if found is None:
-        return Area.objects.filter(parent__isnull=True).order_by("path")
-    return Area.objects.filter(path__in=found).order_by("path")
+def scope_areas(user, capability: str = P.VIEW):
+    return area_queries.scope_areas(user, capability)
 
 
 def publisher_q(user) -> Q:

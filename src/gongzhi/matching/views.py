@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.areas import queries as area_queries
 from gongzhi.areas.models import Area
 from gongzhi.core import policy, rollups
 from gongzhi.core.forms import apply_errors, flash_errors
@@ -42,7 +43,7 @@ def _area(request) -> Area | None:
             raise Http404 from None
         policy.require(request.user, P.VIEW, area=area)
         return area
-    return queries.scope_areas(request.user).first()
+    return area_queries.first_scope_area(request.user, P.VIEW)
 
 
 def _page(request, qs, ordering, name):
@@ -61,7 +62,7 @@ def _ctx(request, area, tab, **extra) -> dict:
         "area": area,
         "tab": tab,
         "query": query.urlencode(),
-        "ancestors": area.ancestors() if area else [],
+        "ancestors": area_queries.ancestors_of(area) if area else [],
         "children": area.children.order_by("path")[:200] if area else [],
         "can_match": area is not None and policy.can(request.user, P.MATCH, area=area),
         "can_publish_resource": policy.can(request.user, P.PUBLISH_RESOURCE),

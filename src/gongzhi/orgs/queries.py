@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gongzhi.accounts.roles import ScopeKind
+from gongzhi.areas import queries as area_queries
 from gongzhi.areas.models import Area, AreaKind, subtree_q
 from gongzhi.core import policy
 
@@ -86,11 +87,7 @@ def _in_area(qs, user, capability, area: Area | None):
 
 
 def scope_areas(user, capability: str):
-    """The top areas of the user's area scope for the capability (all roots for a superuser)."""
-    paths = policy.area_paths(user, capability)
-    if paths is None:
-        return Area.objects.filter(parent__isnull=True).order_by("path")
-    return Area.objects.filter(path__in=paths).order_by("path")
+    return area_queries.scope_areas(user, capability)
 
 
 def form_areas(user, capability: str, kinds, limit: int = 400):

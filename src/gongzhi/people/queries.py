@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from gongzhi.areas import queries as area_queries
 from gongzhi.areas.models import COMMITTEE_KINDS, STREET_KINDS, Area, AreaKind, subtree_q
 from gongzhi.core import policy
 
@@ -48,11 +49,7 @@ def _scoped(qs, user, area: Area | None, capability: str = VIEW):
 
 
 def scope_areas(user, capability: str = VIEW):
-    """The top areas of the user's scope for the capability (all roots for a superuser)."""
-    paths = policy.area_paths(user, capability)
-    if paths is None:
-        return Area.objects.filter(parent__isnull=True).order_by("path")
-    return Area.objects.filter(path__in=paths).order_by("path")
+    return area_queries.scope_areas(user, capability)
 
 
 def people_for(user, area: Area | None = None, *, name_prefix: str | None = None, gender=None):

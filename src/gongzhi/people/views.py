@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.models import User
+from gongzhi.areas import queries as area_queries
 from gongzhi.areas.models import Area, AreaKind
 from gongzhi.core import policy
 from gongzhi.core.exports import ExportColumn, columns_for, export_response
@@ -38,7 +39,7 @@ def _current_area(request, capability=actions.VIEW) -> Area:
             raise Http404 from None
         policy.require(request.user, capability, area=area)
         return area
-    area = queries.scope_areas(request.user, capability).first()
+    area = area_queries.first_scope_area(request.user, capability)
     if area is None:
         raise PermissionDenied
     return area
@@ -68,7 +69,7 @@ def _area_choices(area: Area, kinds):
 def _list_context(request, area, page, kind):
     return {
         "area": area,
-        "ancestors": area.ancestors(),
+        "ancestors": area_queries.ancestors_of(area),
         "children": area.children.order_by("path")[:200],
         "scope_areas": queries.scope_areas(request.user, actions.VIEW)[:20],
         "page": page,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from gongzhi.areas import queries as area_queries
 from gongzhi.areas.models import Area, subtree_q
 from gongzhi.core import policy, rollups
 
@@ -51,10 +52,7 @@ def scoped(qs, user, area: Area | None = None, capability: str = P.VIEW):
 
 
 def scope_areas(user, capability: str = P.VIEW):
-    paths = policy.area_paths(user, capability)
-    if paths is None:
-        return Area.objects.filter(parent__isnull=True).order_by("path")
-    return Area.objects.filter(path__in=paths).order_by("path")
+    return area_queries.scope_areas(user, capability)
 
 
 def teams_for(user, area=None, *, name_prefix=None):

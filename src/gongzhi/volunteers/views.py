@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.areas import queries as area_queries
 from gongzhi.areas.models import Area, AreaKind
 from gongzhi.core import policy
 from gongzhi.core.forms import apply_errors, flash_errors
@@ -42,7 +43,7 @@ def current_area(request, capability=P.VIEW) -> Area:
             raise Http404 from None
         policy.require(request.user, capability, area=area)
         return area
-    area = queries.scope_areas(request.user, capability).first()
+    area = area_queries.first_scope_area(request.user, capability)
     if area is None:
         raise PermissionDenied
     return area
@@ -62,7 +63,7 @@ def list_context(request, area, page, tab) -> dict:
     query.pop("cursor", None)
     return {
         "area": area,
-        "ancestors": area.ancestors(),
+        "ancestors": area_queries.ancestors_of(area),
         "children": area.children.order_by("path")[:200],
         "page": page,
         "query": query.urlencode(),
