@@ -96,3 +96,27 @@ def test_postgresql_session_options_can_be_turned_off_for_a_pooler():
         check=True,
     )
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "engine"),
+    [
+        ("redis://127.0.0.1:6379/9", "django.contrib.sessions.backends.cached_db"),
+        # A per-process cache would keep a signed-out session alive in the other processes.
+        ("", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_go_through_the_cache_only_when_it_is_shared(redis_url, engine):
+    code = (
+        f"import os; os.environ['REDIS_URL']={redis_url!r};"
+        "from django.conf import global_settings as g; from gongzhi import settings as s;"
+        "print(getattr(s, 'SESSION_ENGINE', g.SESSION_ENGINE))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    assert out.stdout.strip() == engine
