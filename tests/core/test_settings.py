@@ -82,12 +82,8 @@ def test_postgresql_sessions_run_without_jit():
         assert cursor.fetchone()[0] == "off"
 
 
-def test_postgresql_session_options_can_be_turned_off_for_a_pooler():
-    code = (
-        "import os; os.environ['DATABASE_URL']='postgres://u@127.0.0.1:5432/x';"
-        "os.environ['GONGZHI_PG_OPTIONS']='';"
-        "from gongzhi import settings as s; print('options' in s.DATABASES['default']['OPTIONS'])"
-    )
+def printed_by(code: str) -> str:
+    """What a fresh Python process running `code` prints, with a bare environment (settings read anew)."""
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -95,7 +91,16 @@ def test_postgresql_session_options_can_be_turned_off_for_a_pooler():
         env={"PATH": "/usr/bin:/bin"},
         check=True,
     )
-    assert out.stdout.strip() == "False"
+    return out.stdout.strip()
+
+
+def test_postgresql_session_options_can_be_turned_off_for_a_pooler():
+    code = (
+        "import os; os.environ['DATABASE_URL']='postgres://u@127.0.0.1:5432/x';"
+        "os.environ['GONGZHI_PG_OPTIONS']='';"
+        "from gongzhi import settings as s; print('options' in s.DATABASES['default']['OPTIONS'])"
+    )
+    assert printed_by(code) == "False"
 
 
 @pytest.mark.parametrize(
@@ -112,11 +117,4 @@ def test_sessions_go_through_the_cache_only_when_it_is_shared(redis_url, engine)
         "from django.conf import global_settings as g; from gongzhi import settings as s;"
         "print(getattr(s, 'SESSION_ENGINE', g.SESSION_ENGINE))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin"},
-        check=True,
-    )
-    assert out.stdout.strip() == engine
+    assert printed_by(code) == engine
