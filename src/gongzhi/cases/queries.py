@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from gongzhi.areas.models import LEVEL_FIELD, Area, subtree_q
 from gongzhi.core import policy
 
 from . import machine, permissions
-from .models import Case, CaseAssignment, IntakeTicket
+from .models import Case, CaseAssignment, CaseFile, ExtensionRequest, FollowUpCall, IntakeTicket
 
 LIVE = ["pending", "accepted"]
 
@@ -117,6 +117,31 @@ def _month_start(period: str) -> dt.datetime:
 def _month_after(period: str) -> dt.datetime:
     y, m = int(period[:4]), int(period[5:7])
     return dt.datetime(y + m // 12, m % 12 + 1, 1, tzinfo=timezone.get_current_timezone())
+
+
+def cases_for_page():
+    """Cases as the read-only case views read them: the handling tasks once, with their handlers, for
+    the permission checks, the action list and the task list (an action's view reads them fresh,
+    after it locks); and whether the case has files, follow-up calls or an open extension request (one
+    EXISTS each: most have none, and each list was a query of its own)."""
+    return (
+        Case.objects.select_related("category", "area")
+        .annotate(
+            has_files=Exists(CaseFile.objects.filter(case=OuterRef("pk"))),
+            has_follow_ups=Exists(FollowUpCall.objects.filter(case=OuterRef("pk"))),
+            has_pending_extension=Exists(
+                ExtensionRequest.objects.filter(case=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=CaseAssignment.objects.select_related("handler_area", "handler_department").order_by(
+                    "id"
+                ),
+            )
+        )
+    )
 
 
 def timeline_for(user, case):

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from gongzhi.core.paging import InvalidCursor, KeysetPaginator
 
 from . import forms, labels, machine, permissions, queries, rows
 from .actions import dispatching, feedback, intake, lifecycle, rules, supervision
-from .models import Case, CaseAssignment, CaseFile, ExtensionRequest, FollowUpCall, RoutingRule
+from .models import Case, CaseAssignment, CaseFile, ExtensionRequest, RoutingRule
 
 INTAKE_KINDS = sorted(intake.INTAKE_AREA_KINDS)
 
@@ -277,24 +276,7 @@ def _detail_context(request, case, bound=None):
 
 
 def _get_case(request, case_id, *, for_page=False):
-    cases = Case.objects.select_related("category", "area")
-    if for_page:
-        # Read-only views: the handling tasks once, with their handlers, for the permission checks,
-        # the action list and the task list (an action's view reads them fresh, after it locks).
-        cases = cases.annotate(
-            has_files=Exists(CaseFile.objects.filter(case=OuterRef("pk"))),
-            has_follow_ups=Exists(FollowUpCall.objects.filter(case=OuterRef("pk"))),
-            has_pending_extension=Exists(
-                ExtensionRequest.objects.filter(case=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
-            ),
-        ).prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=CaseAssignment.objects.select_related("handler_area", "handler_department").order_by(
-                    "id"
-                ),
-            )
-        )
+    cases = queries.cases_for_page() if for_page else Case.objects.select_related("category", "area")
     case = get_object_or_404(cases, pk=case_id)
     permissions.require_view(request.user, case)
     return case
@@ -408,24 +390,7 @@ def act(request, case_id, name):
     case = _get_case(request, case_id)
     can = _actions_for(request.user, case)
     if name not in can:
-        if name in (
-            "dispatch",
-            "reassign",
-            "accept",
-            "start",
-            "park",
-            "unpark",
-            "resolve",
-            "return",
-            "close",
-            "rate",
-            "reopen",
-            "merge",
-            "supervise",
-            "call",
-            "extension",
-            "category",
-        ):
+        if name in labels.ACTIONS:  # an action of the case page, not open to this user now
             messages.error(request, _("This cannot be done now, or not by you."))
             return redirect("cases:detail", case.pk)
         raise Http404
